@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Carnation",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "carnation", targets: ["carnation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        // Residents: IDs, phones, area codes, categories, department-file decoding and merge rules (pure).
+        .target(name: "Registry", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Pension rules over dated, sourced parameters (pure).
+        .target(name: "Benefits", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Visit routing: VRP with time windows (pure).
+        .target(name: "Routing"),
+        // System library: libespeak-ng.
+        .systemLibrary(name: "CEspeakNG", pkgConfig: nil, providers: [.apt(["libespeak-ng-dev"])]),
+        // Mandarin normalisation (pure), espeak-ng synthesis, audio encodings, audio cache.
+        .target(name: "Speech", dependencies: ["CEspeakNG"]),
+        // SMS text and segments, gateways.
+        .target(name: "Messaging"),
+        // The SQLite database: the only module that speaks SQL.
+        .target(name: "Store", dependencies: ["Registry", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Use cases tying the modules together.
+        .target(name: "Outreach", dependencies: ["Registry", "Store", .product(name: "Yams", package: "Yams")]),
+        // The command-line tool: thin commands over Outreach.
+        .executableTarget(name: "carnation", dependencies: [
+            "Registry", "Store", "Outreach", "Benefits", "Routing", "Speech", "Messaging",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry"]),
+        .testTarget(name: "BenefitsTests", dependencies: ["Benefits"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Registry"]),
+        .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Store", "Registry"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Registry"]),
+    ]
+)

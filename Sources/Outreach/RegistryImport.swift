@@ -1,0 +1,233 @@
+import Foundation
+import Registry
+import Store
+
+/// Imports one department file into the register: decode, interpret, merge, store — in one
+/// transaction, streaming, with rejected rows written beside a summary.
+public struct RegistryImport {
+    public var file: URL
+    public var mapping: ImportMapping
+    public var asOf: CalendarDate
+    public var user: String
+    public var dryRun: Bool
+    /// Where `rejects.csv` and `summary.json` go (created if needed).
+    public var reportDirectory: URL
+
+    public init(file: URL, mapping: ImportMapping, asOf: CalendarDate, user: String, dryRun: Bool, reportDirectory: URL) {
+        self.file = file; self.mapping = mapping; self.asOf = asOf; self.user = user; self.dryRun = dryRun
+        self.reportDirectory = reportDirectory
+    }
+
+    /// What an import did.
+    public struct Report: Sendable, Codable {
+        public var source: String
+        public var file: String
+        public var encoding: String
+        public var asOf: String
+        public var dryRun: Bool
+        public var counts: ImportCounts
+        /// Conflicts found again that were already on record.
+        public var knownConflicts: Int
+        /// Empty and totals rows skipped.
+        public var skippedRows: Int
+        public var ignoredHeadings: [String]
+        public var rejectsFile: String?
+        public var summaryFile: String
+        /// The first rejections (all are in the rejects file).
+        public var rejections: [Rejection]
+        public var conflicts: [String]
+
+        public struct Rejection: Sendable, Codable {
+            public var line: Int
+            public var column: String?
+            public var reason: String
+        }
+
+        /// True when the file changed nothing in the register.
+        public var changedNothing: Bool { counts.new == 0 && counts.updated == 0 && counts.conflicts == 0 }
+    }
+
+    public func run(into database: CarnationDatabase, now: Date, chunkSize: Int = 1 << 20) throws -> Report {
+        guard let handle = FileHandle(forReadingAtPath: file.path) else { throw ImportError.cannotRead(file.path) }
+        defer { try? handle.close() }
+        try FileManager.default.createDirectory(at: reportDirectory, withIntermediateDirectories: true)
+        let rejectsURL = reportDirectory.appendingPathComponent("rejects.csv")
+        let summaryURL = reportDirectory.appendingPathComponent("summary.json")
+        let rejects = RejectsWriter(url: rejectsURL)
+        let provenance = Provenance(source: mapping.source, asOf: asOf)
+
+        let fileName = file.lastPathComponent
+        let (report, _) = try database.importing(source: mapping.source, file: fileName, user: user, asOf: asOf, now: now, dryRun: dryRun) { (session: ImportSession) throws -> (Report, ImportRecord) in
+            let pass = ImportPass(session: session, mapping: mapping, provenance: provenance, rejects: rejects, fileName: fileName)
+            while true {
+                let chunk: Data
+                do { chunk = try handle.read(upToCount: chunkSize) ?? Data() } catch { throw ImportError.cannotRead("\(file.path): \(error)") }
+                if chunk.isEmpty { break }
+                try pass.feed([UInt8](chunk))
+            }
+            try pass.finish()
+            try rejects.close()
+            let counts = pass.counts
+            let report = Report(source: mapping.source, file: file.path, encoding: pass.transcoder.encoding?.rawValue ?? "ASCII",
+                                asOf: asOf.description, dryRun: dryRun, counts: counts, knownConflicts: pass.knownConflicts, skippedRows: pass.skipped,
+                                ignoredHeadings: pass.interpreter.ignoredHeadings,
+                                rejectsFile: counts.rejected > 0 ? rejectsURL.path : nil, summaryFile: summaryURL.path,
+                                rejections: pass.firstRejections, conflicts: pass.conflictSamples)
+            return (report, ImportRecord(source: mapping.source, file: fileName, encoding: report.encoding, asOf: asOf, user: user, counts: counts))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(report).write(to: summaryURL, options: .atomic)
+        if report.counts.rejected == 0 { try? FileManager.default.removeItem(at: rejectsURL) }
+        return report
+    }
+}
+
+/// One pass over one file's bytes: decode, parse, interpret, merge and write, keeping the counts.
+final class ImportPass {
+    let session: ImportSession
+    let mapping: ImportMapping
+    let provenance: Provenance
+    let rejects: RejectsWriter
+    let fileName: String
+    var transcoder = UTF8Transcoder()
+    var reader = CSVReader()
+    var interpreter: RowInterpreter
+    var counts = ImportCounts()
+    var knownConflicts = 0
+    var skipped = 0
+    var firstRejections: [RegistryImport.Report.Rejection] = []
+    var conflictSamples: [String] = []
+    /// IDs seen in this file: line and a hash of the values, to report duplicate rows.
+    var seen: [Int64: (line: Int, hash: Int)] = [:]
+
+    init(session: ImportSession, mapping: ImportMapping, provenance: Provenance, rejects: RejectsWriter, fileName: String) {
+        self.session = session
+        self.mapping = mapping
+        self.provenance = provenance
+        self.rejects = rejects
+        self.fileName = fileName
+        self.interpreter = RowInterpreter(mapping: mapping)
+    }
+
+    func feed(_ bytes: [UInt8]) throws {
+        let text: [UInt8]
+        do { text = try transcoder.transcode(bytes) } catch { throw ImportError.decoding(file: fileName, line: 0, error) }
+        try parse(text)
+    }
+
+    private func parse(_ text: [UInt8]) throws {
+        var records: [CSVRecord] = []
+        reader.consume(text) { records.append($0) }
+        for r in records { try process(r, terminated: true) }
+    }
+
+    func finish() throws {
+        let tail: [UInt8]
+        do { tail = try transcoder.finish() } catch { throw ImportError.decoding(file: fileName, line: 0, error) }
+        try parse(tail)
+        let last: CSVRecord?
+        do { last = try reader.finish() } catch {
+            last = nil
+            try reject(RowRejection(line: error.line, column: nil, reason: error.description, raw: []))
+        }
+        if let last { try process(last, terminated: false) }
+        if interpreter.columns == nil {
+            throw ImportError.headings(file: fileName, HeadingError(found: interpreter.firstScannedRow, mapping: mapping))
+        }
+    }
+
+    private func reject(_ r: RowRejection) throws {
+        counts.rejected += 1
+        if firstRejections.count < 50 { firstRejections.append(.init(line: r.line, column: r.column, reason: r.reason)) }
+        try rejects.write(r, heading: interpreter.heading)
+    }
+
+    private func process(_ record: CSVRecord, terminated: Bool) throws {
+        let outcome: RowInterpreter.Outcome
+        do { outcome = try interpreter.interpret(record, terminated: terminated) } catch { throw ImportError.headings(file: fileName, error) }
+        switch outcome {
+        case .preamble: return
+        case .skipped: skipped += 1
+        case let .rejected(r): try reject(r)
+        case let .row(row): try merge(row, raw: record.fields)
+        }
+    }
+
+    private func merge(_ row: ParsedRow, raw: [String]) throws {
+        var hasher = Hasher()
+        for (k, v) in row.values.sorted(by: { $0.key < $1.key }) { hasher.combine(k); hasher.combine(v) }
+        let h = hasher.finalize()
+        let key = row.id.key
+        if let previous = seen[key] {
+            let what = previous.hash == h ? "a duplicate of line \(previous.line)" : "the same ID as line \(previous.line) with different values; the file contradicts itself"
+            let idColumn = interpreter.heading.first { mapping.headings[ImportMapping.normaliseHeading($0)] == .id }
+            try reject(RowRejection(line: row.line, column: idColumn, reason: "this row is \(what); only line \(previous.line) was used", raw: raw))
+            return
+        }
+        seen[key] = (row.line, h)
+        let existing = try session.existing(row.id)
+        let result = RegistryMerge.merge(row, into: existing, from: provenance)
+        switch result.change {
+        case .new: try session.insert(result.resident); counts.new += 1
+        case let .updated(fields): try session.update(result.resident, changed: fields); counts.updated += 1
+        case .unchanged: counts.unchanged += 1
+        }
+        for c in result.conflicts {
+            if try session.record(c) {
+                counts.conflicts += 1
+                if conflictSamples.count < 20 {
+                    conflictSamples.append("line \(row.line): \(c.id.masked) \(c.field.rawValue): kept \(c.keptFrom.source)'s value; \(c.offeredFrom.source) says otherwise for the same date \(c.offeredFrom.asOf)")
+                }
+            } else { knownConflicts += 1 }
+        }
+    }
+}
+
+/// Writes rejected rows as CSV (UTF-8 with BOM, so that Excel opens it): line, column, reason, then the row.
+final class RejectsWriter {
+    let url: URL
+    private var handle: FileHandle?
+    private var buffer = Data()
+
+    init(url: URL) { self.url = url }
+
+    func write(_ r: RowRejection, heading: [String]) throws {
+        if handle == nil {
+            guard FileManager.default.createFile(atPath: url.path, contents: Data([0xEF, 0xBB, 0xBF])) else { throw ImportError.cannotWrite(url.path) }
+            handle = FileHandle(forWritingAtPath: url.path)
+            handle?.seekToEndOfFile()
+            buffer.append(contentsOf: CSVWriter.line(["行号", "列", "原因"] + heading).utf8)
+        }
+        buffer.append(contentsOf: CSVWriter.line([String(r.line), r.column ?? "", r.reason] + r.raw).utf8)
+        if buffer.count > 1 << 16 { try flush() }
+    }
+
+    private func flush() throws {
+        try handle?.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() throws {
+        try flush()
+        try handle?.close()
+        handle = nil
+    }
+}
+
+/// Why a whole file could not be imported (nothing from it was kept).
+public enum ImportError: Error, CustomStringConvertible {
+    case cannotRead(String)
+    case cannotWrite(String)
+    case decoding(file: String, line: Int, DecodingFailure)
+    case headings(file: String, HeadingError)
+
+    public var description: String {
+        switch self {
+        case let .cannotRead(path): return "cannot read \(path): check the path and permissions"
+        case let .cannotWrite(path): return "cannot write \(path): check that the directory is writable"
+        case let .decoding(file, _, e): return "\(file): \(e.description). Nothing was imported."
+        case let .headings(file, e): return "\(file): \(e.description) Nothing was imported."
+        }
+    }
+}

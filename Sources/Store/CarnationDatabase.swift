@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import Registry
+
+/// The SQLite database of one office: residents, imports, conflicts and the audit log.
+///
+/// The only type that speaks SQL. Opened from a file path; migrations run on open.
+public final class CarnationDatabase: Sendable {
+    public let writer: any DatabaseWriter
+    public let path: String
+
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            var config = Configuration()
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            let pool = try DatabasePool(path: path, configuration: config)
+            try CarnationDatabase.migrator.migrate(pool)
+            writer = pool
+        } catch {
+            throw .open(path: path, detail: "\(error)")
+        }
+    }
+
+    /// An in-memory database, for tests.
+    public init(inMemory: Void = ()) throws(StoreError) {
+        path = ":memory:"
+        do {
+            let queue = try DatabaseQueue()
+            try CarnationDatabase.migrator.migrate(queue)
+            writer = queue
+        } catch {
+            throw .open(path: ":memory:", detail: "\(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-registry") { db in
+            let columns = ResidentField.mergeable.map { "\($0.rawValue) TEXT" }.joined(separator: ",\n  ")
+            try db.execute(sql: """
+                CREATE TABLE resident (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  \(columns),
+                  provenance TEXT NOT NULL DEFAULT '{}',
+                  created_at TEXT NOT NULL,
+                  updated_at TEXT NOT NULL
+                );
+                CREATE INDEX resident_area ON resident(area_code);
+                CREATE INDEX resident_household ON resident(household_id);
+                CREATE TABLE import_run (
+                  id INTEGER PRIMARY KEY,
+                  source TEXT NOT NULL,
+                  file TEXT NOT NULL,
+                  encoding TEXT,
+                  as_of TEXT NOT NULL,
+                  user TEXT NOT NULL,
+                  at TEXT NOT NULL,
+                  new INTEGER NOT NULL, updated INTEGER NOT NULL, unchanged INTEGER NOT NULL,
+                  conflicts INTEGER NOT NULL, rejected INTEGER NOT NULL
+                );
+                CREATE TABLE field_conflict (
+                  id INTEGER PRIMARY KEY,
+                  import_id INTEGER NOT NULL REFERENCES import_run(id),
+                  resident_id TEXT NOT NULL,
+                  field TEXT NOT NULL,
+                  kept TEXT NOT NULL, kept_source TEXT NOT NULL, kept_as_of TEXT NOT NULL,
+                  offered TEXT NOT NULL, offered_source TEXT NOT NULL, offered_as_of TEXT NOT NULL,
+                  resolved INTEGER NOT NULL DEFAULT 0,
+                  UNIQUE(resident_id, field, offered, offered_source, offered_as_of)
+                );
+                CREATE TABLE audit_log (
+                  id INTEGER PRIMARY KEY,
+                  at TEXT NOT NULL,
+                  user TEXT NOT NULL,
+                  action TEXT NOT NULL,
+                  subject TEXT NOT NULL,
+                  detail TEXT NOT NULL DEFAULT ''
+                );
+                CREATE TABLE area (
+                  code TEXT PRIMARY KEY NOT NULL,
+                  name TEXT NOT NULL,
+                  latitude REAL, longitude REAL
+                );
+                """)
+        }
+        return m
+    }
+}
+
+/// What went wrong in the database, with the file involved.
+public enum StoreError: Error, CustomStringConvertible {
+    case open(path: String, detail: String)
+    case query(String)
+    case corrupt(resident: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case let .open(path, detail): return "cannot open the database \(path): \(detail). Check the path and that the disk is writable, or set CARNATION_HOME."
+        case let .query(detail): return "database error: \(detail)"
+        case let .corrupt(resident, detail): return "resident \(resident) has unreadable stored data: \(detail)"
+        }
+    }
+}
+
+/// A timestamp as stored: ISO 8601 in UTC.
+public func storeTimestamp(_ date: Date) -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    return f.string(from: date)
+}
