@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // Residents: IDs, phones, area codes, categories, department-file decoding and merge rules (pure).
@@ -26,9 +27,14 @@ let package = Package(
         // SMS text and segments, gateways.
         .target(name: "Messaging"),
         // The SQLite database: the only module that speaks SQL.
-        .target(name: "Store", dependencies: ["Registry", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: [
+            "Registry", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         // Use cases tying the modules together.
-        .target(name: "Outreach", dependencies: ["Registry", "Store", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Outreach", dependencies: [
+            "Registry", "Store", "Benefits", "Messaging",
+            .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache"),
+        ]),
         // The command-line tool: thin commands over Outreach.
         .executableTarget(name: "carnation", dependencies: [
             "Registry", "Store", "Outreach", "Benefits", "Routing", "Speech", "Messaging",
@@ -40,7 +46,7 @@ let package = Package(
         .testTarget(name: "SpeechTests", dependencies: ["Speech"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registry"]),
-        .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Store", "Registry"]),
+        .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Store", "Registry", "Benefits", "Messaging"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Registry"]),
     ]
 )

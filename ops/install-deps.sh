@@ -8,6 +8,7 @@ PACKAGES=(
   sqlite3             # reference for `carnation bench import`, backups
   libcurl4-openssl-dev # FoundationNetworking (URLSession)
   libespeak-ng-dev    # speech synthesis, linked in process
+  espeak-ng           # the program: reference for `carnation bench speech`
   espeak-ng-data      # voices and dictionaries (cmn)
   kannel              # SMS gateway for the integration tests
   sox                 # audio checks in tests

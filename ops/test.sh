@@ -11,12 +11,11 @@ export CARNATION_BIN="$(swift build --show-bin-path)/carnation"
 export CARNATION_CONTENT="$PWD/content"
 export CARNATION_TEMPLATES="$PWD/Templates"
 
-# Services the integration tests need are started here and stopped on exit.
-cleanup() { :; }
-trap cleanup EXIT
-if [ -x ops/kannel/start.sh ]; then
-  ops/kannel/start.sh
-  cleanup() { ops/kannel/stop.sh || true; }
-fi
+# Services the integration tests need are started here and stopped on exit:
+# a loopback Kannel (bearerbox + smsbox + fake SMSC) for the gateway tests.
+export KANNEL_RUN_DIR="$(mktemp -d /tmp/carnation-kannel.XXXXXX)"
+export CARNATION_KANNEL_RUN_DIR="$KANNEL_RUN_DIR"
+trap 'ops/kannel/stop.sh >/dev/null 2>&1 || true' EXIT
+ops/kannel/start.sh >/dev/null
 
 swift test --skip-build "$@"

@@ -58,21 +58,47 @@ public struct RegistryImport {
 
         let fileName = file.lastPathComponent
         let (report, _) = try database.importing(source: mapping.source, file: fileName, user: user, asOf: asOf, now: now, dryRun: dryRun) { (session: ImportSession) throws -> (Report, ImportRecord) in
-            let pass = ImportPass(session: session, mapping: mapping, provenance: provenance, rejects: rejects, fileName: fileName)
-            while true {
-                let chunk: Data
-                do { chunk = try handle.read(upToCount: chunkSize) ?? Data() } catch { throw ImportError.cannotRead("\(file.path): \(error)") }
-                if chunk.isEmpty { break }
-                try pass.feed([UInt8](chunk))
+            // Two threads: this one (the database's) writes; a second reads, decodes, parses and checks.
+            let pass = ImportPass(mapping: mapping, provenance: provenance, rejects: rejects, fileName: fileName,
+                                  existing: try session.existingKeys())
+            let queue = BatchQueue<ImportPass.Operation>(capacity: 8)
+            let path = file.path
+            let readSize = chunkSize
+            let reader = Thread {
+                do {
+                    while true {
+                        let chunk: Data
+                        do { chunk = try handle.read(upToCount: readSize) ?? Data() } catch { throw ImportError.cannotRead("\(path): \(error)") }
+                        if chunk.isEmpty { break }
+                        try pass.feed([UInt8](chunk), into: queue)
+                    }
+                    try pass.finish(into: queue)
+                    queue.close(error: nil)
+                } catch {
+                    queue.close(error: error)
+                }
             }
-            try pass.finish()
+            reader.stackSize = 8 << 20
+            reader.start()
+            let writer = ImportWriter(session: session)
+            do {
+                while let batch = try queue.take() {
+                    for op in batch { try writer.apply(op) }
+                }
+            } catch {
+                queue.cancel()
+                queue.waitUntilReaderDone()
+                throw error
+            }
+            queue.waitUntilReaderDone()
             try rejects.close()
-            let counts = pass.counts
+            var counts = writer.counts
+            counts.rejected = pass.rejected
             let report = Report(source: mapping.source, file: file.path, encoding: pass.transcoder.encoding?.rawValue ?? "ASCII",
-                                asOf: asOf.description, dryRun: dryRun, counts: counts, knownConflicts: pass.knownConflicts, skippedRows: pass.skipped,
+                                asOf: asOf.description, dryRun: dryRun, counts: counts, knownConflicts: writer.knownConflicts, skippedRows: pass.skipped,
                                 ignoredHeadings: pass.interpreter.ignoredHeadings,
                                 rejectsFile: counts.rejected > 0 ? rejectsURL.path : nil, summaryFile: summaryURL.path,
-                                rejections: pass.firstRejections, conflicts: pass.conflictSamples)
+                                rejections: pass.firstRejections, conflicts: writer.conflictSamples)
             return (report, ImportRecord(source: mapping.source, file: fileName, encoding: report.encoding, asOf: asOf, user: user, counts: counts))
         }
         let encoder = JSONEncoder()
@@ -83,49 +109,66 @@ public struct RegistryImport {
     }
 }
 
-/// One pass over one file's bytes: decode, parse, interpret, merge and write, keeping the counts.
-final class ImportPass {
-    let session: ImportSession
+/// The reading side of an import: decode, parse, interpret, reject, spot duplicates, and merge
+/// rows about residents not yet in the register. Runs on its own thread; hands batches to the writer.
+final class ImportPass: @unchecked Sendable {
+    /// What the writer must do for one accepted row.
+    enum Operation {
+        /// A resident not yet in the register: every value is new.
+        case insert(ParsedRow)
+        /// A resident already in the register: the writer reads, merges and updates.
+        case merge(ParsedRow)
+    }
+
     let mapping: ImportMapping
     let provenance: Provenance
     let rejects: RejectsWriter
     let fileName: String
+    let existing: Set<Int64>
     var transcoder = UTF8Transcoder()
     var reader = CSVReader()
     var interpreter: RowInterpreter
-    var counts = ImportCounts()
-    var knownConflicts = 0
+    var rejected = 0
     var skipped = 0
     var firstRejections: [RegistryImport.Report.Rejection] = []
-    var conflictSamples: [String] = []
     /// IDs seen in this file: line and a hash of the values, to report duplicate rows.
     var seen: [Int64: (line: Int, hash: Int)] = [:]
+    private var batch: [Operation] = []
+    static let batchSize = 2048
 
-    init(session: ImportSession, mapping: ImportMapping, provenance: Provenance, rejects: RejectsWriter, fileName: String) {
-        self.session = session
+    init(mapping: ImportMapping, provenance: Provenance, rejects: RejectsWriter, fileName: String, existing: Set<Int64>) {
         self.mapping = mapping
         self.provenance = provenance
         self.rejects = rejects
         self.fileName = fileName
+        self.existing = existing
         self.interpreter = RowInterpreter(mapping: mapping)
+        batch.reserveCapacity(ImportPass.batchSize)
     }
 
-    func feed(_ bytes: [UInt8]) throws {
+    func feed(_ bytes: [UInt8], into queue: BatchQueue<Operation>) throws {
         let text: [UInt8]
         do { text = try transcoder.transcode(bytes) } catch { throw ImportError.decoding(file: fileName, line: 0, error) }
-        try parse(text)
+        try parse(text, into: queue)
     }
 
-    private func parse(_ text: [UInt8]) throws {
+    private func parse(_ text: [UInt8], into queue: BatchQueue<Operation>) throws {
         var records: [CSVRecord] = []
         reader.consume(text) { records.append($0) }
         for r in records { try process(r, terminated: true) }
+        if batch.count >= ImportPass.batchSize { try flush(queue) }
     }
 
-    func finish() throws {
+    private func flush(_ queue: BatchQueue<Operation>) throws {
+        guard !batch.isEmpty else { return }
+        guard queue.put(batch) else { throw CancellationError() }
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    func finish(into queue: BatchQueue<Operation>) throws {
         let tail: [UInt8]
         do { tail = try transcoder.finish() } catch { throw ImportError.decoding(file: fileName, line: 0, error) }
-        try parse(tail)
+        try parse(tail, into: queue)
         let last: CSVRecord?
         do { last = try reader.finish() } catch {
             last = nil
@@ -135,12 +178,23 @@ final class ImportPass {
         if interpreter.columns == nil {
             throw ImportError.headings(file: fileName, HeadingError(found: interpreter.firstScannedRow, mapping: mapping))
         }
+        try flush(queue)
     }
 
     private func reject(_ r: RowRejection) throws {
-        counts.rejected += 1
+        rejected += 1
         if firstRejections.count < 50 { firstRejections.append(.init(line: r.line, column: r.column, reason: r.reason)) }
         try rejects.write(r, heading: interpreter.heading)
+    }
+
+    /// FNV-1a over the row's cells: tells an identical duplicate row from a contradicting one.
+    static func fingerprint(_ cells: [String]) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for cell in cells {
+            for b in cell.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h = (h ^ 0x1F) &* 0x100_0000_01b3
+        }
+        return Int(truncatingIfNeeded: h)
     }
 
     private func process(_ record: CSVRecord, terminated: Bool) throws {
@@ -150,14 +204,12 @@ final class ImportPass {
         case .preamble: return
         case .skipped: skipped += 1
         case let .rejected(r): try reject(r)
-        case let .row(row): try merge(row, raw: record.fields)
+        case let .row(row): try accept(row, raw: record.fields)
         }
     }
 
-    private func merge(_ row: ParsedRow, raw: [String]) throws {
-        var hasher = Hasher()
-        for (k, v) in row.values.sorted(by: { $0.key < $1.key }) { hasher.combine(k); hasher.combine(v) }
-        let h = hasher.finalize()
+    private func accept(_ row: ParsedRow, raw: [String]) throws {
+        let h = ImportPass.fingerprint(raw)
         let key = row.id.key
         if let previous = seen[key] {
             let what = previous.hash == h ? "a duplicate of line \(previous.line)" : "the same ID as line \(previous.line) with different values; the file contradicts itself"
@@ -166,21 +218,104 @@ final class ImportPass {
             return
         }
         seen[key] = (row.line, h)
-        let existing = try session.existing(row.id)
-        let result = RegistryMerge.merge(row, into: existing, from: provenance)
-        switch result.change {
-        case .new: try session.insert(result.resident); counts.new += 1
-        case let .updated(fields): try session.update(result.resident, changed: fields); counts.updated += 1
-        case .unchanged: counts.unchanged += 1
+        if existing.contains(key) {
+            batch.append(.merge(row))
+        } else {
+            batch.append(.insert(row))
         }
-        for c in result.conflicts {
-            if try session.record(c) {
-                counts.conflicts += 1
-                if conflictSamples.count < 20 {
-                    conflictSamples.append("line \(row.line): \(c.id.masked) \(c.field.rawValue): kept \(c.keptFrom.source)'s value; \(c.offeredFrom.source) says otherwise for the same date \(c.offeredFrom.asOf)")
-                }
-            } else { knownConflicts += 1 }
+    }
+}
+
+/// The writing side of an import: applies operations inside the import's transaction and counts.
+final class ImportWriter {
+    let session: ImportSession
+    let provenance: Provenance
+    var counts = ImportCounts()
+    var knownConflicts = 0
+    var conflictSamples: [String] = []
+
+    init(session: ImportSession) {
+        self.session = session
+        self.provenance = session.provenance
+    }
+
+    func apply(_ op: ImportPass.Operation) throws {
+        switch op {
+        case let .insert(row):
+            try session.insertNew(row)
+            counts.new += 1
+        case let .merge(row):
+            let result = RegistryMerge.merge(row, into: try session.existing(row.id), from: provenance)
+            switch result.change {
+            case .new: try session.insert(result.resident); counts.new += 1
+            case let .updated(fields): try session.update(result.resident, changed: fields); counts.updated += 1
+            case .unchanged: counts.unchanged += 1
+            }
+            for c in result.conflicts {
+                if try session.record(c) {
+                    counts.conflicts += 1
+                    if conflictSamples.count < 20 {
+                        conflictSamples.append("line \(row.line): \(c.id.masked) \(c.field.rawValue): kept \(c.keptFrom.source)'s value; \(c.offeredFrom.source) says otherwise for the same date \(c.offeredFrom.asOf)")
+                    }
+                } else { knownConflicts += 1 }
+            }
         }
+    }
+}
+
+/// A bounded hand-over of batches from one reading thread to one writing thread.
+final class BatchQueue<Element>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [[Element]] = []
+    private let capacity: Int
+    private var closed = false
+    private var cancelled = false
+    private var failure: Error?
+    private var readerDone = false
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Blocks while full; false if the writer gave up.
+    func put(_ batch: [Element]) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        while items.count >= capacity && !cancelled { condition.wait() }
+        if cancelled { return false }
+        items.append(batch)
+        condition.broadcast()
+        return true
+    }
+
+    /// The reader is done (with an error if it failed).
+    func close(error: Error?) {
+        condition.lock(); defer { condition.unlock() }
+        closed = true
+        readerDone = true
+        failure = error
+        condition.broadcast()
+    }
+
+    /// The next batch; nil at the end; rethrows the reader's error.
+    func take() throws -> [Element]? {
+        condition.lock(); defer { condition.unlock() }
+        while items.isEmpty && !closed { condition.wait() }
+        if !items.isEmpty {
+            let b = items.removeFirst()
+            condition.broadcast()
+            return b
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    func cancel() {
+        condition.lock(); defer { condition.unlock() }
+        cancelled = true
+        condition.broadcast()
+    }
+
+    func waitUntilReaderDone() {
+        condition.lock(); defer { condition.unlock() }
+        while !readerDone { condition.wait() }
     }
 }
 

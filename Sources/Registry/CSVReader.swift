@@ -103,7 +103,7 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
 public enum CSVWriter {
     public static func line(_ fields: [String]) -> String {
         fields.map { f in
-            if f.contains(",") || f.contains("\"") || f.contains("\n") || f.contains("\r") {
+            if f.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
                 return "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             }
             return f

@@ -24,6 +24,14 @@ public struct CalendarDate: Hashable, Sendable, Comparable, Codable, CustomStrin
         let s = raw.trimmingSpaces()
         if s.isEmpty { return nil }
         let bytes = Array(s.utf8)
+        // Fast path: YYYY-MM-DD.
+        if bytes.count == 10, bytes[4] == 45, bytes[7] == 45 {
+            func d(_ i: Int) -> Int? { bytes[i] >= 48 && bytes[i] <= 57 ? Int(bytes[i] - 48) : nil }
+            if let y0 = d(0), let y1 = d(1), let y2 = d(2), let y3 = d(3), let m0 = d(5), let m1 = d(6), let d0 = d(8), let d1 = d(9) {
+                self.init(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m0 * 10 + m1, day: d0 * 10 + d1)
+                return
+            }
+        }
         if bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
             if bytes.count == 8 {
                 let n = Int(s)!
@@ -86,7 +94,14 @@ public struct CalendarDate: Hashable, Sendable, Comparable, Codable, CustomStrin
     public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days)! }
 
     /// ISO form `YYYY-MM-DD`.
-    public var description: String { "\(year)-\(pad2(month))-\(pad2(day))" }
+    public var description: String {
+        var bytes: [UInt8] = Array(repeating: 48, count: 10)
+        var y = year
+        for i in (0..<4).reversed() { bytes[i] = UInt8(48 + y % 10); y /= 10 }
+        bytes[4] = 45; bytes[5] = UInt8(48 + month / 10); bytes[6] = UInt8(48 + month % 10)
+        bytes[7] = 45; bytes[8] = UInt8(48 + day / 10); bytes[9] = UInt8(48 + day % 10)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 

@@ -6,7 +6,8 @@ import Foundation
 public enum FieldNormaliser {
     public static func normalise(_ field: ResidentField, _ raw: String) throws(FieldError) -> String? {
         let s = raw.trimmingSpaces()
-        if s.isEmpty || s == "-" || s == "—" || s == "无" && field != .assistance && field != .disabilityType { return nil }
+        if s.isEmpty { return nil }
+        if s.utf8.count <= 3, s == "-" || s == "—" || s == "无" { return nil }
         switch field {
         case .id:
             do { return try ResidentID(s).value } catch { throw FieldError(error.description) }
@@ -93,12 +94,20 @@ public enum FieldNormaliser {
             }
             return codes.isEmpty ? nil : codes.sorted().joined(separator: ",")
         case .pensionScheme:
+            switch s {  // the usual spellings first, without searching
+            case "未参保": return PensionScheme.none.rawValue
+            case "城乡居民养老保险", "城乡居民": return PensionScheme.resident.rawValue
+            case "企业职工养老保险", "职工养老保险": return PensionScheme.employee.rawValue
+            case "待遇领取", "领取待遇": return PensionScheme.receiving.rawValue
+            default: break
+            }
             if s.contains("未参保") || s == "否" || s == "none" { return PensionScheme.none.rawValue }
             if s.contains("领取") || s.contains("待遇") || s == "receiving" { return PensionScheme.receiving.rawValue }
             if s.contains("职工") || s.contains("企业") || s.contains("灵活就业") || s == "employee" { return PensionScheme.employee.rawValue }
             if s.contains("居民") || s.contains("城乡") || s.contains("新农保") || s == "resident" { return PensionScheme.resident.rawValue }
             throw FieldError("pension status '\(s)' should be 未参保, 城乡居民, 职工 or 待遇领取")
         case .pensionTierFen:
+            if let fen = FieldNormaliser.wholeYuan(s) { return String(fen) }
             let digits = s.replacingOccurrences(of: "元", with: "").replacingOccurrences(of: "档", with: "")
                 .replacingOccurrences(of: "/年", with: "").trimmingSpaces()
             guard let d = Decimal(string: digits), d > 0, d < 100_000 else {
@@ -109,11 +118,27 @@ public enum FieldNormaliser {
             NSDecimalRound(&rounded, &fen, 0, .plain)
             return "\(rounded)"
         case .pensionYears:
-            guard let n = Int(s.replacingOccurrences(of: "年", with: "")), (0...60).contains(n) else {
+            guard let n = Int(s) ?? Int(s.replacingOccurrences(of: "年", with: "")), (0...60).contains(n) else {
                 throw FieldError("contribution years '\(s)' should be a whole number of years, 0 to 60")
             }
             return String(n)
         }
+    }
+}
+
+extension FieldNormaliser {
+    /// "200" or "200元" → 20000 fen, without Foundation; nil for anything else.
+    static func wholeYuan(_ s: String) -> Int? {
+        var n = 0, digits = 0
+        var u = Substring(s).utf8
+        if u.count > 3, u.suffix(3).elementsEqual("元".utf8) { u = u.dropLast(3) }
+        for b in u {
+            guard b >= 48 && b <= 57 else { return nil }
+            n = n * 10 + Int(b - 48)
+            digits += 1
+        }
+        guard (1...5).contains(digits), n > 0 else { return nil }
+        return n * 100
     }
 }
 

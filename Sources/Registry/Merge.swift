@@ -42,8 +42,7 @@ public struct MergeResult: Sendable, Equatable {
 public enum RegistryMerge {
     public static func merge(_ row: ParsedRow, into existing: StoredResident?, from provenance: Provenance) -> MergeResult {
         guard var resident = existing else {
-            var p: [ResidentField: Provenance] = [:]
-            for f in row.values.keys { p[f] = provenance }
+            let p = row.values.mapValues { _ in provenance }
             return MergeResult(resident: StoredResident(id: row.id, values: row.values, provenance: p), change: .new, conflicts: [])
         }
         var changed: [ResidentField] = []

@@ -10,7 +10,9 @@ public enum PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     public init(_ raw: String) throws(PhoneNumberError) {
         let trimmed = raw.trimmingSpaces()
         if trimmed.isEmpty { throw .empty }
-        if trimmed.contains("E+") || trimmed.contains("e+") { throw .spreadsheetNumber(trimmed) }
+        if trimmed.utf8.contains(UInt8(ascii: "+")) && trimmed.utf8.contains(where: { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }) {
+            throw .spreadsheetNumber(trimmed)
+        }
         var digits: [UInt8] = []
         for b in trimmed.utf8 {
             switch b {

@@ -47,12 +47,10 @@ public struct Resident: Sendable {
         }
         return out
     }
-
-    /// How the office can reach this person, from the most to the least convenient.
-    public var reachability: Reachability { Reachability(of: self) }
 }
 
-/// How a resident can be reached: the channel follows phones, literacy and disability.
+/// How a resident can be reached, as `registry stats` counts it. Outreach decides it for each
+/// resident with the same rules that choose an explainer's channel (`ChannelChooser`).
 public enum Reachability: String, Sendable, CaseIterable {
     /// Has a mobile (own or guardian's) and can read, or has a guardian who reads for them.
     case sms
@@ -60,21 +58,6 @@ public enum Reachability: String, Sendable, CaseIterable {
     case voice
     /// No usable phone, or neither channel fits: a visit.
     case inPerson = "in_person"
-
-    public init(of r: Resident) {
-        if r.lifeStatus != .alive { self = .inPerson; return }
-        let ownMobile = r.phone?.canReceiveSMS ?? false
-        let guardianMobile = r.guardianPhone?.canReceiveSMS ?? false
-        let anyPhone = r.phone != nil || r.guardianPhone != nil
-        let blind = r.disabilityType == .visual
-        let deaf = r.disabilityType == .hearing
-        let reads = r.canRead ?? true
-        if guardianMobile && r.fields[.guardianName] != nil { self = .sms; return }
-        if ownMobile && reads && !blind { self = .sms; return }
-        if anyPhone && !deaf { self = .voice; return }
-        if ownMobile && deaf && reads { self = .sms; return }
-        self = .inPerson
-    }
 
     public var chinese: String {
         switch self { case .sms: return "短信"; case .voice: return "语音"; case .inPerson: return "仅上门" }

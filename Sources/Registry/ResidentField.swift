@@ -37,6 +37,45 @@ public enum ResidentField: String, CaseIterable, Sendable, Codable, Comparable {
     public static let mergeable: [ResidentField] = allCases.filter { $0 != .id }
 
     public static func < (a: ResidentField, b: ResidentField) -> Bool { a.rawValue < b.rawValue }
+
+    /// The field's position in `allCases`. Hashing uses it: a String-backed enum would
+    /// otherwise hash its raw value, which dominates imports of millions of rows.
+    public var ordinal: Int {
+        switch self {
+        case .id: return 0
+        case .name: return 1
+        case .sex: return 2
+        case .birthDate: return 3
+        case .ethnicity: return 4
+        case .languages: return 5
+        case .phone: return 6
+        case .landline: return 7
+        case .guardianName: return 8
+        case .guardianRelation: return 9
+        case .guardianPhone: return 10
+        case .address: return 11
+        case .areaCode: return 12
+        case .latitude: return 13
+        case .longitude: return 14
+        case .literacy: return 15
+        case .disabilityType: return 16
+        case .disabilityGrade: return 17
+        case .disabilityCertificate: return 18
+        case .livingArrangement: return 19
+        case .bedridden: return 20
+        case .incapacityLevel: return 21
+        case .assistance: return 22
+        case .pensionScheme: return 23
+        case .pensionTierFen: return 24
+        case .pensionYears: return 25
+        case .lastCertification: return 26
+        case .deathDate: return 27
+        case .moveOutDate: return 28
+        case .householdID: return 29
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 }
 
 /// The categories of residents the service looks after.

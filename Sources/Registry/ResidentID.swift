@@ -16,7 +16,7 @@ public struct ResidentID: Hashable, Sendable, Comparable, CustomStringConvertibl
         let trimmed = raw.trimmingSpaces()
         if trimmed.isEmpty { throw .empty }
         // Spreadsheets turn the number into a float: 5.30102E+17, or 530102195001011000.
-        if trimmed.contains("E+") || trimmed.contains("e+") {
+        if trimmed.utf8.contains(UInt8(ascii: "+")) && trimmed.utf8.contains(where: { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }) {
             throw .spreadsheetNumber(trimmed)
         }
         var chars = Array(trimmed.utf8)
@@ -43,7 +43,7 @@ public struct ResidentID: Hashable, Sendable, Comparable, CustomStringConvertibl
             guard ResidentID.birthDate(of: upgraded) != nil else { throw .impossibleBirthDate(trimmed) }
             self.value = String(decoding: upgraded, as: UTF8.self)
         default:
-            if chars.allSatisfy({ $0 >= 48 && $0 <= 57 || $0 == 46 }) && trimmed.contains(".") {
+            if chars.allSatisfy({ $0 >= 48 && $0 <= 57 || $0 == 46 }) && chars.contains(46) {
                 throw .spreadsheetNumber(trimmed)
             }
             throw .wrongLength(trimmed, count: trimmed.count)
@@ -135,6 +135,12 @@ func format4(_ n: Int) -> String { String(n) }
 extension String {
     /// Trims ASCII and full-width spaces, tabs and newlines.
     func trimmingSpaces() -> String {
+        // Fast path: most cells start and end with a printable ASCII or a CJK character.
+        let u = utf8
+        if let f = u.first, let l = u.last, f > 0x20, f < 0x80 || (f != 0xE3 && f != 0xEF && f != 0xE2 && f != 0xC2), l > 0x20, l != 0x80, l != 0xBF, l != 0x85, l != 0xA0 {
+            return self
+        }
+        if u.isEmpty { return self }
         var s = Substring(self)
         while let f = s.first, f.isWhitespace || f == "\u{3000}" || f == "\u{FEFF}" { s = s.dropFirst() }
         while let l = s.last, l.isWhitespace || l == "\u{3000}" { s = s.dropLast() }

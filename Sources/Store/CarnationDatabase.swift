@@ -17,6 +17,8 @@ public final class CarnationDatabase: Sendable {
             var config = Configuration()
             config.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // A county's register fits; large imports insert IDs in random order into the key index.
+                try db.execute(sql: "PRAGMA cache_size = -65536")
             }
             let pool = try DatabasePool(path: path, configuration: config)
             try CarnationDatabase.migrator.migrate(pool)
@@ -50,8 +52,8 @@ public final class CarnationDatabase: Sendable {
                   created_at TEXT NOT NULL,
                   updated_at TEXT NOT NULL
                 );
-                CREATE INDEX resident_area ON resident(area_code);
-                CREATE INDEX resident_household ON resident(household_id);
+                CREATE INDEX resident_area ON resident(area_code) WHERE area_code IS NOT NULL;
+                CREATE INDEX resident_household ON resident(household_id) WHERE household_id IS NOT NULL;
                 CREATE TABLE import_run (
                   id INTEGER PRIMARY KEY,
                   source TEXT NOT NULL,

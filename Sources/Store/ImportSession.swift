@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Registry
 
 /// Writes one import inside a single transaction: lookups, inserts, updates and conflicts.
 ///
-/// Created by `CarnationDatabase.importing(...)`; its statements are prepared once.
+/// Created by `CarnationDatabase.importing(...)`. The per-row lookup and insert run on SQLite
+/// statements prepared once and bound directly (an import may carry millions of rows).
 public final class ImportSession {
     let db: Database
     let importID: Int64
@@ -13,12 +15,22 @@ public final class ImportSession {
     private let conflict: Statement
     private var updates: [Set<ResidentField>: Statement] = [:]
     private let now: String
+    private let provenanceEncoder: ProvenanceEncoder
+    /// The source and date this import states.
+    public var provenance: Provenance { provenanceEncoder.current }
     static let fields = ResidentField.mergeable
+    static let columnOrderHolds: Bool = {
+        // The insert binds field k at parameter k + 1: mergeable must be allCases without id, in order.
+        precondition(ResidentField.allCases.first == .id && Array(ResidentField.allCases.dropFirst()) == ResidentField.mergeable)
+        return true
+    }()
 
-    init(db: Database, importID: Int64, now: String) throws {
+    init(db: Database, importID: Int64, now: String, provenance: Provenance) throws {
         self.db = db
+        self.provenanceEncoder = ProvenanceEncoder(current: provenance)
         self.importID = importID
         self.now = now
+        _ = ImportSession.columnOrderHolds
         let names = ImportSession.fields.map(\.rawValue)
         select = try db.makeStatement(sql: "SELECT \(names.joined(separator: ", ")), provenance FROM resident WHERE id = ?")
         insert = try db.makeStatement(sql: """
@@ -33,25 +45,71 @@ public final class ImportSession {
 
     /// The stored resident with this ID, if any.
     public func existing(_ id: ResidentID) throws -> StoredResident? {
-        select.setUncheckedArguments([id.value])
-        guard let row = try Row.fetchOne(select) else { return nil }
+        let stmt = select.sqliteStatement
+        sqlite3_reset(stmt)
+        RawBinding.bind(stmt, 1, id.value)
+        let rc = sqlite3_step(stmt)
+        defer { sqlite3_reset(stmt) }
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else { throw StoreError.query(String(cString: sqlite3_errmsg(db.sqliteConnection))) }
         var values: [ResidentField: String] = [:]
         for (i, f) in ImportSession.fields.enumerated() {
-            if let s = row[i] as String? { values[f] = s }
+            if let text = sqlite3_column_text(stmt, Int32(i)) { values[f] = String(cString: text) }
         }
-        let provenance = try ProvenanceCoding.decode(row[ImportSession.fields.count] as String? ?? "{}", resident: id)
+        let provenanceText = sqlite3_column_text(stmt, Int32(ImportSession.fields.count)).map { String(cString: $0) } ?? "{}"
+        let provenance = try ProvenanceCoding.decode(provenanceText, resident: id, fields: values.keys)
         return StoredResident(id: id, values: values, provenance: provenance)
     }
 
+    /// The keys (`ResidentID.key`) of every resident already in the register, read once so that
+    /// rows about new residents need no lookup.
+    public func existingKeys() throws -> Set<Int64> {
+        let stmt = try db.makeStatement(sql: "SELECT id FROM resident")
+        var keys = Set<Int64>()
+        let raw = stmt.sqliteStatement
+        while true {
+            let rc = sqlite3_step(raw)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw StoreError.query(String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+            guard let text = sqlite3_column_text(raw, 0) else { continue }
+            var n: Int64 = 0
+            for i in 0..<17 { n = n * 10 + Int64(text[i] &- 48) }
+            keys.insert(n)
+        }
+        sqlite3_reset(raw)
+        return keys
+    }
+
+    /// An encoder for this import's provenance, for use on another thread than the session's.
+    public func makeProvenanceEncoder() -> ProvenanceEncoder { ProvenanceEncoder(current: provenanceEncoder.current) }
+
     public func insert(_ r: StoredResident) throws {
-        var args: [(any DatabaseValueConvertible)?] = [r.id.value]
-        args.reserveCapacity(ImportSession.fields.count + 4)
-        for f in ImportSession.fields { args.append(r.values[f]) }
-        args.append(ProvenanceCoding.encode(r.provenance))
-        args.append(now)
-        args.append(now)
-        insert.setUncheckedArguments(StatementArguments(args))
-        try insert.execute()
+        try insert(r, encodedProvenance: provenanceEncoder.encode(r.provenance))
+    }
+
+    /// Inserts a resident not yet in the register, every value from this import's source and date.
+    public func insertNew(_ row: ParsedRow) throws {
+        try insert(StoredResident(id: row.id, values: row.values, provenance: [:]), encodedProvenance: uniformProvenance)
+    }
+
+    /// `{"*":[source, date]}`: every stored field has this import's provenance.
+    private lazy var uniformProvenance: String = ProvenanceCoding.encodeUniform(provenanceEncoder.current)
+
+    /// Inserts a resident whose provenance was already encoded (by `makeProvenanceEncoder()`).
+    public func insert(_ r: StoredResident, encodedProvenance: String) throws {
+        let stmt = insert.sqliteStatement
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+        RawBinding.bind(stmt, 1, r.id.value)
+        // Columns follow ResidentField.allCases: id is parameter 1, field k (ordinal k ≥ 1) parameter k + 1.
+        for (f, v) in r.values where f != .id { RawBinding.bind(stmt, Int32(f.ordinal + 1), v) }
+        let index = Int32(ImportSession.fields.count + 2)
+        RawBinding.bind(stmt, index, encodedProvenance)
+        RawBinding.bind(stmt, index + 1, now)
+        RawBinding.bind(stmt, index + 2, now)
+        let rc = sqlite3_step(stmt)
+        sqlite3_reset(stmt)
+        guard rc == SQLITE_DONE else { throw StoreError.query("inserting \(r.id.masked): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
     }
 
     public func update(_ r: StoredResident, changed: [ResidentField]) throws {
@@ -63,7 +121,7 @@ public final class ImportSession {
             updates[key] = statement
         }
         var args: [(any DatabaseValueConvertible)?] = changed.sorted().map { r.values[$0] }
-        args.append(ProvenanceCoding.encode(r.provenance))
+        args.append(provenanceEncoder.encode(r.provenance))
         args.append(now)
         args.append(r.id.value)
         statement.setUncheckedArguments(StatementArguments(args))
@@ -80,29 +138,71 @@ public final class ImportSession {
     }
 }
 
+/// Binds text to a raw SQLite statement (SQLite copies it).
+enum RawBinding {
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    static func bind(_ stmt: OpaquePointer, _ index: Int32, _ value: String) {
+        var v = value
+        v.withUTF8 { buf in
+            let base = UnsafeRawPointer(buf.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
+            _ = sqlite3_bind_text(stmt, index, base, Int32(buf.count), transient)
+        }
+    }
+}
+
 /// Per-field provenance as a compact JSON object: {"name":["public-security","2026-11-01"],…}.
+/// The key "*" gives the provenance of every stored field not named (a resident added by one import).
 enum ProvenanceCoding {
+    static func encodeUniform(_ p: Provenance) -> String {
+        "{\"*\":[\"\(needsEscape(p.source) ? escape(p.source) : p.source)\",\"\(p.asOf)\"]}"
+    }
+
     static func encode(_ p: [ResidentField: Provenance]) -> String {
         var s = "{"
+        s.reserveCapacity(p.count * 40)
         var first = true
-        for (f, v) in p.sorted(by: { $0.key < $1.key }) {
+        for (f, v) in p.sorted(by: { $0.key.ordinal < $1.key.ordinal }) {
             if !first { s += "," }
             first = false
-            s += "\"\(f.rawValue)\":[\"\(escape(v.source))\",\"\(v.asOf)\"]"
+            s += "\""
+            s += f.rawValue
+            s += "\":[\""
+            s += needsEscape(v.source) ? escape(v.source) : v.source
+            s += "\",\""
+            s += v.asOf.description
+            s += "\"]"
         }
         return s + "}"
     }
 
+    static func needsEscape(_ s: String) -> Bool { s.utf8.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } }
+
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        var out = ""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
     }
 
-    static func decode(_ text: String, resident: ResidentID) throws -> [ResidentField: Provenance] {
+    static func decode(_ text: String, resident: ResidentID, fields: Dictionary<ResidentField, String>.Keys) throws -> [ResidentField: Provenance] {
         guard let obj = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String]] else {
             throw StoreError.corrupt(resident: resident.masked, detail: "provenance is not an object of [source, date]")
         }
         var out: [ResidentField: Provenance] = [:]
-        for (k, v) in obj {
+        if let all = obj["*"] {
+            guard all.count == 2, let d = CalendarDate(parsing: all[1]) else {
+                throw StoreError.corrupt(resident: resident.masked, detail: "bad provenance entry *")
+            }
+            for f in fields { out[f] = Provenance(source: all[0], asOf: d) }
+        }
+        for (k, v) in obj where k != "*" {
             guard let f = ResidentField(rawValue: k), v.count == 2, let d = CalendarDate(parsing: v[1]) else {
                 throw StoreError.corrupt(resident: resident.masked, detail: "bad provenance entry \(k)")
             }
@@ -137,7 +237,7 @@ extension CarnationDatabase {
                 try db.execute(sql: "INSERT INTO import_run (source, file, as_of, user, at, new, updated, unchanged, conflicts, rejected) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0)",
                                arguments: [source, file, asOf.description, user, stamp])
                 let id = db.lastInsertedRowID
-                let session = try ImportSession(db: db, importID: id, now: stamp)
+                let session = try ImportSession(db: db, importID: id, now: stamp, provenance: Provenance(source: source, asOf: asOf))
                 let (value, record) = try body(session)
                 let c = record.counts
                 try db.execute(sql: "UPDATE import_run SET encoding = ?, new = ?, updated = ?, unchanged = ?, conflicts = ?, rejected = ? WHERE id = ?",
@@ -149,5 +249,38 @@ extension CarnationDatabase {
             }
         }
         return (result!.0, result!.1)
+    }
+}
+
+/// Encodes provenance as stored, reusing the text of each field's entry for the import's own provenance.
+public final class ProvenanceEncoder {
+    let current: Provenance
+    private let fragments: [String]
+    private var slots: [Provenance?] = Array(repeating: nil, count: ResidentField.allCases.count)
+
+    init(current: Provenance) {
+        self.current = current
+        fragments = ResidentField.allCases.map { f in
+            let one = ProvenanceCoding.encode([f: current])
+            return String(one.dropFirst().dropLast())
+        }
+    }
+
+    /// Not thread-safe: one encoder per thread.
+    public func encode(_ p: [ResidentField: Provenance]) -> String {
+        for (f, v) in p { slots[f.ordinal] = v }
+        var s = "{"
+        s.reserveCapacity(p.count * 40)
+        var first = true
+        for (i, slot) in slots.enumerated() {
+            guard let v = slot else { continue }
+            slots[i] = nil
+            if !first { s += "," }
+            first = false
+            if v == current { s += fragments[i] } else {
+                s += String(ProvenanceCoding.encode([ResidentField.allCases[i]: v]).dropFirst().dropLast())
+            }
+        }
+        return s + "}"
     }
 }

@@ -13,7 +13,7 @@ extension CarnationDatabase {
         for f in ResidentField.mergeable {
             if let s = row[f.rawValue] as String? { values[f] = s }
         }
-        let provenance = try ProvenanceCoding.decode(row["provenance"] as String? ?? "{}", resident: id)
+        let provenance = try ProvenanceCoding.decode(row["provenance"] as String? ?? "{}", resident: id, fields: values.keys)
         return StoredResident(id: id, values: values, provenance: provenance)
     }
 

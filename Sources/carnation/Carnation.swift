@@ -1,13 +1,18 @@
+import Benefits
 import Foundation
+import Messaging
 import Outreach
 import Registry
+import Speech
 import Store
 import ArgumentParser
 
 /// The coordinator's command-line tool.
 @main
 struct Carnation: AsyncParsableCommand {
-    /// Runs the command and maps each kind of error to its own exit code (sysexits.h numbers).
+    /// Runs the command and maps each kind of error to its own exit code (sysexits.h numbers):
+    /// 64 usage, 65 bad data (an ID, a file, a policy figure, a routing input), 66 no such input,
+    /// 69 speech synthesis unavailable, 74 database I/O, 77 not allowed, 78 configuration.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -18,8 +23,10 @@ struct Carnation: AsyncParsableCommand {
             case is CLIError:
                 if case .notFound = error as! CLIError { code = 66 } else if case .notAllowed = error as! CLIError { code = 77 } else { code = 64 }
             case is ResidentIDError, is AreaCodeError, is PhoneNumberError: code = 65
-            case is ImportError, is MappingError, is HeadingError: code = 65
+            case is ImportError, is MappingError, is HeadingError, is ExplainerError: code = 65
             case is ConfigurationError: code = 78
+            case is BenefitsError, is MessagingError: code = 65
+            case is SpeechError: code = 69
             case is StoreError: code = 74
             default: exit(withError: error)
             }
@@ -35,6 +42,7 @@ struct Carnation: AsyncParsableCommand {
             RegistryCommand.self,
             DemoCommand.self,
             BenefitsCommand.self,
+            ExplainCommand.self,
             SpeakCommand.self,
             SMSCommand.self,
             BenchCommand.self,

@@ -156,16 +156,6 @@ import Testing
         #expect(r.categories(on: today, rules: rules) == [.disabled, .emptyNest, .bedridden, .minimumLiving, .povertyMonitoring])
         #expect(resident([:]).categories(on: today, rules: RegistryRules(elderlyAge: 76)) == [.elderly])
     }
-
-    @Test func reachability() {
-        #expect(resident([.phone: "13812345678", .literacy: "reads"]).reachability == .sms)
-        #expect(resident([.phone: "13812345678", .literacy: "cannot_read"]).reachability == .voice)
-        #expect(resident([.phone: "13812345678", .disabilityType: "1"]).reachability == .voice)
-        #expect(resident([.landline: "0872-5123456"]).reachability == .inPerson)
-        #expect(resident([.guardianName: "李四", .guardianPhone: "13912345678", .literacy: "cannot_read"]).reachability == .sms)
-        #expect(resident([.phone: "13812345678", .deathDate: "2026-01-01"]).reachability == .inPerson)
-        #expect(resident([:]).reachability == .inPerson)
-    }
 }
 
 @Suite struct DemoCountyTests {

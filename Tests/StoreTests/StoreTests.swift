@@ -34,6 +34,18 @@ import Testing
         #expect(back.provenance[.name] == Provenance(source: "test", asOf: asOf))
     }
 
+    @Test func uniformProvenanceExpandsToEveryStoredField() throws {
+        let db = try CarnationDatabase()
+        let id = ResidentID(area: "532999", birth: CalendarDate(year: 1940, month: 5, day: 6)!, sequence: 11)
+        _ = try db.importing(source: "hrss", file: "t.csv", user: "tester", asOf: asOf, now: Date(), dryRun: false) { (s: ImportSession) throws -> ((), ImportRecord) in
+            try s.insertNew(ParsedRow(id: id, values: [.name: "甲", .phone: "13812345678"], line: 2))
+            #expect(try s.existingKeys() == [id.key])
+            return ((), record())
+        }
+        let back = try #require(try db.resident(id))
+        #expect(back.provenance == [.name: Provenance(source: "hrss", asOf: asOf), .phone: Provenance(source: "hrss", asOf: asOf)])
+    }
+
     @Test func aFailedImportLeavesNothing() throws {
         let db = try CarnationDatabase()
         struct Boom: Error {}

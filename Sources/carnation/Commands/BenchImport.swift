@@ -94,7 +94,8 @@ struct BenchImport: AsyncParsableCommand {
         for i in 0..<rows {
             let birth = CalendarDate(daysSinceEpoch: base + i % 27_000)!
             let id = ResidentID(area: "532999", birth: birth, sequence: i / 27_000 % 1000)
-            let phone = "13" + String(format: "%09d", (i &* 7_919) % 1_000_000_000)
+            let digits = String((i &* 7_919) % 1_000_000_000)
+            let phone = "13" + String(repeating: "0", count: 9 - digits.count) + digits
             let scheme = schemes[i % 4]
             let line = CSVWriter.line([surnames[i % 8] + given[(i / 8) % 8], id.value, phone, scheme,
                                        scheme == schemes[0] ? "\(200 + (i % 5) * 100)元" : "", String(i % 16), scheme == schemes[2] ? "2026-03-15" : ""])

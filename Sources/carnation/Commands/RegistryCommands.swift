@@ -151,7 +151,7 @@ struct ResidentView: Encodable {
             return s
         }
         lifeStatus = r.lifeStatus.chinese + (r[.deathDate] ?? r[.moveOutDate]).map { " \($0)" }.orEmpty
-        reachability = r.reachability.chinese
+        reachability = ChannelChooser.reachability(for: r).chinese
         languages = r.languages
         if detail {
             var f: [String: String] = [:]
@@ -265,7 +265,7 @@ struct RegistryStatistics: Encodable {
             for c in r.categories(on: date, rules: rules) { s.byCategory[c.rawValue, default: 0] += 1 }
             s.byTownship[String((r[.areaCode] ?? "unknown").prefix(9)), default: 0] += 1
             s.byPension[r.pensionScheme?.rawValue ?? "unknown", default: 0] += 1
-            s.byReachability[r.reachability.rawValue, default: 0] += 1
+            s.byReachability[ChannelChooser.reachability(for: r).rawValue, default: 0] += 1
         }
         return s
     }

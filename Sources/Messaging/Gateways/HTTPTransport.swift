@@ -1,0 +1,121 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// An HTTP answer.
+public struct HTTPResponse: Sendable, Equatable {
+    public let status: Int
+    /// Header fields with lower-cased names.
+    public let headers: [String: String]
+    public let body: Data
+
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+        self.status = status
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        self.body = body
+    }
+}
+
+/// What happened to one HTTP request.
+public enum HTTPOutcome: Sendable, Equatable {
+    case response(HTTPResponse)
+    /// No connection was made: the request cannot have been received.
+    case notConnected(String)
+    /// Connected, but no complete answer (timeout, connection closed): it may have been received.
+    case noAnswer(String)
+}
+
+/// Performs HTTP requests for the gateways; tests and benchmarks can put their own underneath.
+public protocol HTTPTransport: Sendable {
+    func perform(_ request: HTTPRequestSpec, timeoutSeconds: Double) async -> HTTPOutcome
+}
+
+/// `HTTPTransport` over Foundation's URLSession (libcurl on Linux).
+public final class URLSessionTransport: HTTPTransport {
+    private let session: URLSession
+
+    /// `maxConnectionsPerHost` bounds concurrent requests to one gateway.
+    public init(maxConnectionsPerHost: Int = 16) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = maxConnectionsPerHost
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpCookieStorage = nil
+        session = URLSession(configuration: configuration)
+    }
+
+    deinit { session.finishTasksAndInvalidate() }
+
+    /// Performs `spec`, giving up after `timeoutSeconds`. The deadline is enforced here: on Linux,
+    /// URLSession truncates `timeoutInterval` to whole seconds and ignores anything under one.
+    public func perform(_ spec: HTTPRequestSpec, timeoutSeconds: Double) async -> HTTPOutcome {
+        var request = URLRequest(url: spec.url, cachePolicy: .reloadIgnoringLocalCacheData,
+                                 timeoutInterval: max(1, (timeoutSeconds + 1).rounded(.up)))
+        request.httpMethod = spec.method
+        for header in spec.headers { request.addValue(header.value, forHTTPHeaderField: header.name) }
+        request.httpBody = spec.body
+        return await withCheckedContinuation { (continuation: CheckedContinuation<HTTPOutcome, Never>) in
+            let once = ResumeOnce()
+            let task = session.dataTask(with: request) { data, response, error in
+                guard once.claim() else { return }
+                continuation.resume(returning: Self.outcome(data: data, response: response, error: error))
+            }
+            task.resume()
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) {
+                guard once.claim() else { return }
+                task.cancel()
+                continuation.resume(returning: .noAnswer("no answer within \(timeoutSeconds) s"))
+            }
+        }
+    }
+
+    static func outcome(data: Data?, response: URLResponse?, error: Error?) -> HTTPOutcome {
+        if let error = error as? URLError { return classify(error) }
+        if let error { return .noAnswer(String(describing: error)) }
+        guard let http = response as? HTTPURLResponse else { return .noAnswer("not an HTTP answer") }
+        var headers: [String: String] = [:]
+        for (key, value) in http.allHeaderFields {
+            if let key = key as? String, let value = value as? String { headers[key] = value }
+        }
+        return .response(HTTPResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
+    }
+
+    /// Connection failures before anything was written are `notConnected`; everything else may have
+    /// reached the server.
+    static func classify(_ error: URLError) -> HTTPOutcome {
+        switch error.code {
+        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet,
+             .unsupportedURL, .badURL, .secureConnectionFailed, .serverCertificateUntrusted,
+             .serverCertificateHasBadDate, .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+            return .notConnected("\(error.code.rawValue): \(error.localizedDescription)")
+        default:
+            return .noAnswer("\(error.code.rawValue): \(error.localizedDescription)")
+        }
+    }
+}
+
+extension HTTPOutcome {
+    /// Turns a transport failure into the gateway's error; nil for a response, which the gateway reads itself.
+    func failure(gateway: String) -> GatewayError? {
+        switch self {
+        case .response: return nil
+        case let .notConnected(detail): return .unreachable(gateway: gateway, detail: detail)
+        case let .noAnswer(detail): return .noAnswer(gateway: gateway, detail: detail)
+        }
+    }
+}
+
+/// Lets exactly one of two racing callbacks resume a continuation.
+private final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = false
+
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if claimed { return false }
+        claimed = true
+        return true
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Sends SMS through Kannel's sendsms interface (GET), one request per message.
+public struct KannelGateway: SMSGateway {
+    public let configuration: KannelConfiguration
+    private let transport: HTTPTransport
+
+    public var name: String { configuration.name }
+    /// Kannel does not deduplicate: a repeated request is a second SMS.
+    public var deduplicates: Bool { false }
+
+    public init(configuration: KannelConfiguration, transport: HTTPTransport) throws(MessagingError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.transport = transport
+    }
+
+    public func send(_ message: OutgoingSMS) async -> SendResult {
+        let url: URL
+        do { url = try KannelURL.sendURL(configuration, message: message) } catch {
+            return .failed(.invalidMessage(error))
+        }
+        let outcome = await transport.perform(HTTPRequestSpec(method: "GET", url: url),
+                                              timeoutSeconds: configuration.timeoutSeconds)
+        if let failure = outcome.failure(gateway: name) { return .failed(failure) }
+        guard case let .response(response) = outcome else { return .failed(.noAnswer(gateway: name, detail: "no response")) }
+        let retryAfter = response.headers["retry-after"].flatMap { RetryAfter.seconds($0, now: Date()) }
+        return KannelURL.interpretAnswer(gateway: name, status: response.status,
+                                         body: String(decoding: response.body.prefix(2000), as: UTF8.self),
+                                         retryAfter: retryAfter)
+    }
+}

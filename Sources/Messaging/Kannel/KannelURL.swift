@@ -1,0 +1,123 @@
+import Foundation
+
+/// Builds Kannel sendsms requests and reads Kannel's answers (messaging.md §3).
+///
+/// Pitfalls handled here:
+/// - Chinese sent without `coding=2` is turned into `?` and still answered `0: Accepted for delivery`:
+///   any text outside GSM-7 is sent with `coding=2&charset=UTF-8` (Kannel's default charset for
+///   `coding=2` is UTF-16BE, so the charset must be named).
+/// - `+` in a query means a space to Kannel, and `to` takes several numbers separated by space or `+`:
+///   every value is percent-encoded with only unreserved characters left bare, and `to` must be one
+///   normalised 11-digit number.
+/// - `dlr-url` must itself be URL-encoded, and Kannel expands `%` escapes in it: the outbox id and the
+///   secret are restricted to unreserved characters so no stray `%` reaches Kannel.
+/// - Text longer than `max-messages` parts is cut by Kannel: it is refused before sending.
+/// - 202 means accepted (or queued), not delivered.
+public enum KannelURL {
+    /// RFC 3986 unreserved characters: the only ones left unescaped in a query value.
+    static let unreserved: Set<Unicode.Scalar> = {
+        var set = Set<Unicode.Scalar>()
+        for range in [("A", "Z"), ("a", "z"), ("0", "9")] {
+            for value in Unicode.Scalar(range.0)!.value...Unicode.Scalar(range.1)!.value {
+                set.insert(Unicode.Scalar(value)!)
+            }
+        }
+        for c in "-._~".unicodeScalars { set.insert(c) }
+        return set
+    }()
+
+    /// Percent-encodes `value` (UTF-8) leaving only unreserved characters bare; a space becomes `%20`, `+` `%2B`.
+    public static func percentEncode(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for byte in value.utf8 {
+            let scalar = Unicode.Scalar(byte)
+            if byte < 0x80 && unreserved.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+
+    /// The Kannel `coding` value for `text`: 0 (7-bit) when GSM-7 can carry it, else 2 (UCS-2).
+    public static func coding(for text: String) -> Int {
+        SMSEncoding.required(for: text) == .gsm7 ? 0 : 2
+    }
+
+    /// The dlr-url handed to Kannel for one outbox row, with Kannel's escapes for the report fields:
+    /// `outbox`, `key`, then `type=%d&ts=%T&to=%p&from=%P&smsc=%i&reply=%A&fid=%F`.
+    public static func deliveryReportURL(_ config: KannelConfiguration, outboxID: String) throws(MessagingError) -> String? {
+        guard let callback = config.dlrCallbackURL else { return nil }
+        try validateOutboxID(outboxID)
+        var url = callback.absoluteString + "?outbox=" + outboxID
+        if let secret = config.dlrSecret { url += "&key=" + secret }
+        url += "&type=%d&ts=%T&to=%p&from=%P&smsc=%i&reply=%A&fid=%F"
+        return url
+    }
+
+    /// The GET URL that asks smsbox to send `message`.
+    public static func sendURL(_ config: KannelConfiguration, message: OutgoingSMS) throws(MessagingError) -> URL {
+        try config.validate()
+        try OutgoingSMS.validatePhone(message.phone)
+        try validateOutboxID(message.outboxID)
+        let measurement = SMSSegmenter.measure(message.text)
+        guard measurement.segments <= config.maxMessages else {
+            throw .textTooLong(segments: measurement.segments, maximum: config.maxMessages)
+        }
+        var items: [(String, String)] = [
+            ("username", config.username),
+            ("password", config.password),
+        ]
+        if let sender = config.sender { items.append(("from", sender)) }
+        items.append(("to", message.phone))
+        if let smsc = config.smscID { items.append(("smsc", smsc)) }
+        items.append(("coding", String(coding(for: message.text))))
+        items.append(("charset", "UTF-8"))
+        if let dlrURL = try deliveryReportURL(config, outboxID: message.outboxID) {
+            items.append(("dlr-mask", String(config.dlrMask)))
+            items.append(("dlr-url", dlrURL))
+        }
+        items.append(("text", message.text))
+        let query = items.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
+        guard let url = URL(string: config.sendsmsURL.absoluteString + "?" + query) else {
+            throw .invalidGatewayConfiguration(gateway: config.name, field: "sendsms-url", reason: "does not form a URL with the query")
+        }
+        return url
+    }
+
+    /// Outbox ids travel inside the dlr-url: letters, digits, `-`, `_`, `.`, at most 64 characters.
+    public static func validateOutboxID(_ id: String) throws(MessagingError) {
+        guard !id.isEmpty, id.utf8.count <= 64,
+              id.unicodeScalars.allSatisfy({ unreserved.contains($0) && $0 != "~" }) else {
+            throw .invalidOutboxID(id)
+        }
+    }
+
+    /// Reads smsbox's answer to a sendsms request (userguide reply codes).
+    /// `202 0: Accepted for delivery` and `202 3: Queued for later delivery` are accepted;
+    /// 503 and other 5xx, and 429, are temporary; other 4xx are rejections.
+    public static func interpretAnswer(gateway: String, status: Int, body: String, retryAfter: Double? = nil) -> SendResult {
+        let text = body.trimmingWhitespace()
+        switch status {
+        case 200...299:
+            if text.hasPrefix("0:") || text.hasPrefix("3:") {
+                return .accepted(gatewayMessageID: nil, detail: text)
+            }
+            return .failed(.unreadableAnswer(gateway: gateway, status: status, body: text))
+        case 429, 500...599:
+            return .failed(.temporarilyRefused(gateway: gateway, status: status, body: text, retryAfter: retryAfter))
+        case 400...499:
+            return .failed(.rejected(gateway: gateway, status: status, code: nil, body: text))
+        default:
+            return .failed(.unreadableAnswer(gateway: gateway, status: status, body: text))
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}
