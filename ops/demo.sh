@@ -38,16 +38,23 @@ echo "== 6. Explainers: what a few kinds of resident would receive =="
 echo
 echo "== 7. Audio for a resident who cannot read (Mandarin, slow, telephone A-law) =="
 mkdir -p var/demo
-VOICE_ID="$("$BIN" registry find --category 高龄 --unmask --json --limit 200 \
-  | python3 -c 'import json,sys; rs=json.load(sys.stdin)["residents"]; print(next((r["id"] for r in rs if r["reachability"]=="语音"), rs[0]["id"] if rs else ""))')"
-if [ -n "$VOICE_ID" ]; then
-  "$BIN" explain "$VOICE_ID" --channel voice --json > var/demo/voice-explainer.json
-  python3 -c 'import json,sys; d=json.load(open("var/demo/voice-explainer.json")); m=[x for x in d.get("messages",[]) if x.get("channel")=="voice"]; print(m[0]["text"] if m else "")' > var/demo/voice-script.txt
-  if [ -s var/demo/voice-script.txt ]; then
-    "$BIN" speak --file var/demo/voice-script.txt --format alaw8k --out var/demo/explainer-alaw8k.wav
-    "$BIN" speak --file var/demo/voice-script.txt --format wav --out var/demo/explainer.wav
-    echo "Voice script: var/demo/voice-script.txt; audio: var/demo/explainer.wav, var/demo/explainer-alaw8k.wav"
-  fi
+# The first resident who is reached by voice and has an explainer that fits them.
+python3 - "$BIN" <<'PY' > var/demo/voice-script.txt
+import json, subprocess, sys
+bin = sys.argv[1]
+run = lambda *a: json.loads(subprocess.run([bin, *a, "--json"], check=True, capture_output=True, text=True).stdout)
+for r in run("registry", "find", "--unmask", "--limit", "400")["residents"]:
+    if r["reachability"] != "语音":
+        continue
+    for o in run("explain", r["id"], "--channel", "voice")["outcomes"]:
+        if o.get("offered") and o["message"].get("voice"):
+            print(o["message"]["voice"]["script"])
+            sys.exit(0)
+PY
+if [ -s var/demo/voice-script.txt ]; then
+  sed 's/^/    /' var/demo/voice-script.txt
+  "$BIN" speak --file var/demo/voice-script.txt --format wav --out var/demo/explainer.wav
+  "$BIN" speak --file var/demo/voice-script.txt --format alaw8k --out var/demo/explainer-alaw8k.wav
 fi
 
 echo

@@ -3,6 +3,7 @@ import Foundation
 import Messaging
 import Outreach
 import Registry
+import Routing
 import Speech
 import Store
 import ArgumentParser
@@ -25,7 +26,7 @@ struct Carnation: AsyncParsableCommand {
             case is ResidentIDError, is AreaCodeError, is PhoneNumberError: code = 65
             case is ImportError, is MappingError, is HeadingError, is ExplainerError: code = 65
             case is ConfigurationError: code = 78
-            case is BenefitsError, is MessagingError: code = 65
+            case is BenefitsError, is RoutingError, is MessagingError: code = 65
             case is SpeechError: code = 69
             case is StoreError: code = 74
             default: exit(withError: error)

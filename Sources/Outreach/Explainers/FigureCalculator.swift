@@ -62,7 +62,8 @@ public final class FigureCalculator: @unchecked Sendable {
     /// generally are; `carnation benefits compare --category female-55` shows the other case).
     public static func retirementCategory(of r: Resident) -> RetirementCategory { r.sex == .male ? .male : .female50 }
 
-    static func status(_ scheme: PensionScheme?) -> PensionStatus {
+    /// The register's pension scheme as the Benefits comparisons see it.
+    public static func status(_ scheme: PensionScheme?) -> PensionStatus {
         switch scheme {
         case .none?: return .none
         case .resident?: return .residentContributing

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benefits
 import Foundation
+import Outreach
 import Registry
 import Store
 
@@ -313,7 +314,7 @@ struct BenefitsCompare: ParsableCommand {
                 let area = region ?? r.areaCode.map { String($0.value.prefix(6)) } ?? "53"
                 person = ComparisonPerson(
                     birth: try YearMonth(year: r.birthDate.year, month: r.birthDate.month), category: chosen,
-                    region: try Region(parsing: area, name: "area code"), status: BenefitsCLI.status(r.pensionScheme), asOf: asOfMonth)
+                    region: try Region(parsing: area, name: "area code"), status: FigureCalculator.status(r.pensionScheme), asOf: asOfMonth)
             } else {
                 guard let birth, let category else { throw ValidationError("give --birth and --category, or --resident ID") }
                 guard let parsedStatus = PensionStatus(rawValue: status) else {
@@ -381,16 +382,6 @@ enum BenefitsCLI {
             throw BenefitsError.invalidInput(name: "--category", value: text, allowed: "male, female-55 or female-50")
         }
         return c
-    }
-
-    static func status(_ scheme: PensionScheme?) -> PensionStatus {
-        switch scheme {
-        case .none?: return .none
-        case .resident?: return .residentContributing
-        case .employee?: return .employeeContributing
-        case .receiving?: return .receiving
-        case nil: return .unknown
-        }
     }
 
     static func decimal(_ text: String, name: String, allowed: String) throws -> Decimal {
