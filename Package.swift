@@ -32,7 +32,7 @@ let package = Package(
         ]),
         // Use cases tying the modules together.
         .target(name: "Outreach", dependencies: [
-            "Registry", "Store", "Benefits", "Messaging",
+            "Registry", "Store", "Benefits", "Messaging", "Routing",
             .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // The command-line tool: thin commands over Outreach.
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "SpeechTests", dependencies: ["Speech"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registry"]),
-        .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Store", "Registry", "Benefits", "Messaging"]),
+        .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Store", "Registry", "Benefits", "Messaging", "Routing"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Registry"]),
     ]
 )

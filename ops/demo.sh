@@ -28,15 +28,23 @@ echo "== 4. Fields two departments disagree on, kept for review =="
 "$BIN" registry conflicts --limit 5
 
 echo
-echo "== 5. What the pension rules mean for one person (a woman born 1975, flexible worker) =="
-"$BIN" benefits compare --birth 1975-06 --category female-50 | head -40
+echo "== 5. Visits: who needs one, the next working day's plans, one team's list =="
+DAY="$(TZ=Asia/Shanghai date -d tomorrow +%F)"
+while [ "$(date -d "$DAY" +%u)" -gt 5 ]; do DAY="$(date -d "$DAY + 1 day" +%F)"; done
+"$BIN" visits needs --due-before "$DAY" | tail -12
+"$BIN" visits plan --date "$DAY" --time-limit 0.5
+"$BIN" visits list --team 龙泉镇队 --date "$DAY" | sed -n '1,40p'
 
 echo
-echo "== 6. Explainers: what a few kinds of resident would receive =="
+echo "== 6. What the pension rules mean for one person (a woman born 1975, flexible worker) =="
+"$BIN" benefits compare --birth 1975-06 --category female-50 | sed -n '1,40p'
+
+echo
+echo "== 7. Explainers: what a few kinds of resident would receive =="
 "$BIN" explain --samples 6
 
 echo
-echo "== 7. Audio for a resident who cannot read (Mandarin, slow, telephone A-law) =="
+echo "== 8. Audio for a resident who cannot read (Mandarin, slow, telephone A-law) =="
 mkdir -p var/demo
 # The first resident who is reached by voice and has an explainer that fits them.
 python3 - "$BIN" <<'PY' > var/demo/voice-script.txt

@@ -90,6 +90,7 @@ public final class CarnationDatabase: Sendable {
                 );
                 """)
         }
+        CarnationDatabase.registerVisitMigrations(&m)  // "v3-visits": teams, travel times, follow-ups, visits (Store/Visits.swift)
         return m
     }
 }

@@ -27,6 +27,8 @@ struct Carnation: AsyncParsableCommand {
             case is ImportError, is MappingError, is HeadingError, is ExplainerError: code = 65
             case is ConfigurationError: code = 78
             case is BenefitsError, is RoutingError, is MessagingError: code = 65
+            case let e as VisitError:
+                switch e { case .unknownTeam, .unknownVisit: code = 66; default: code = 65 }
             case is SpeechError: code = 69
             case is StoreError: code = 74
             default: exit(withError: error)
@@ -41,6 +43,8 @@ struct Carnation: AsyncParsableCommand {
         abstract: "Reach residents who cannot come to the social-security office.",
         subcommands: [
             RegistryCommand.self,
+            TeamsCommand.self,
+            VisitsCommand.self,
             DemoCommand.self,
             BenefitsCommand.self,
             ExplainCommand.self,
@@ -56,6 +60,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks, each against a reference measured in the same run.",
-        subcommands: [BenchImport.self, BenchRouting.self, BenchSpeech.self]
+        subcommands: [BenchImport.self, BenchRouting.self, BenchPlan.self, BenchSpeech.self]
     )
 }

@@ -39,9 +39,13 @@ struct DemoSeed: AsyncParsableCommand {
         let dir = try exports.map { URL(fileURLWithPath: $0) } ?? CarnationPaths.varDirectory().appendingPathComponent("exports")
         let files = try DemoExports.write(county, to: dir, asOf: date)
         try context.database.saveAreas((county.townships + county.villages).map { ($0.code, $0.name, $0.latitude, $0.longitude) })
+        // Visiting teams, one per township (Outreach/Visits/DemoTeams.swift).
+        let teams = DemoTeams.make(for: county, seed: seed)
+        try context.database.saveTeams(teams)
         var results: [String: ImportCounts] = [:]
         if !office.json {
             print("Demo county \(county.countyName) (\(county.countyCode)): \(county.townships.count) townships, \(county.villages.count) villages, \(county.residents.count) residents")
+            print("Visiting teams: " + teams.map(\.name).joined(separator: ", "))
             print("Department exports written to \(dir.path)\n")
         }
         guard !exportsOnly else { return }
