@@ -31,7 +31,7 @@ echo
 echo "== 5. Visits: who needs one, the next working day's plans, one team's list =="
 DAY="$(TZ=Asia/Shanghai date -d tomorrow +%F)"
 while [ "$(date -d "$DAY" +%u)" -gt 5 ]; do DAY="$(date -d "$DAY + 1 day" +%F)"; done
-"$BIN" visits needs --due-before "$DAY" | tail -12
+"$BIN" visits needs --due-before "$DAY" | sed -n '1,14p'
 "$BIN" visits plan --date "$DAY" --time-limit 0.5
 "$BIN" visits list --team 龙泉镇队 --date "$DAY" | sed -n '1,40p'
 

@@ -9,8 +9,36 @@ public struct DailyList: Sendable, Encodable {
         public var task: String
         public var reason: String
         public var explainer: String?
+        /// What to explain: the explainer's key figures for this person, and whether their audio is ready.
+        public var explain: Explanation?
         public var due: String?
         public var status: String
+    }
+
+    /// The explainer as the team uses it at the door.
+    public struct Explanation: Sendable, Encodable {
+        public var question: String
+        /// "label：value" lines, e.g. "示例档缴满最低年限，每月养老金（元）：242".
+        public var figures: [String]
+        /// A figure rests on an unverified parameter: say the local office confirms the amount.
+        public var confirmLocally: Bool
+        /// The audio explainer to play, if it has been made (`carnation visits list --prepare-audio`).
+        public var audioFile: String?
+        public var audioReady: Bool { audioFile != nil }
+
+        public init(question: String, figures: [String], confirmLocally: Bool, audioFile: String?) {
+            self.question = question; self.figures = figures; self.confirmLocally = confirmLocally; self.audioFile = audioFile
+        }
+
+        enum CodingKeys: String, CodingKey { case question, figures, confirmLocally, audioFile, audioReady }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(question, forKey: .question)
+            try c.encode(figures, forKey: .figures)
+            try c.encode(confirmLocally, forKey: .confirmLocally)
+            try c.encodeIfPresent(audioFile, forKey: .audioFile)
+            try c.encode(audioReady, forKey: .audioReady)
+        }
     }
 
     public struct Person: Sendable, Encodable {
@@ -37,6 +65,8 @@ public struct DailyList: Sendable, Encodable {
         /// WGS-84, as stored; map apps in China need GCJ-02.
         public var latitude: Double?
         public var longitude: Double?
+        /// Amap navigation to the door, in GCJ-02.
+        public var navigation: String?
         public var people: [Person]
     }
 
@@ -49,7 +79,7 @@ public struct DailyList: Sendable, Encodable {
     /// Builds the list from saved visits and the residents they concern (pure).
     public static func make(team: Team, date: CalendarDate, visits: [VisitRecord], residents: [String: StoredResident],
                             areaNames: [String: String], book: VisitRuleBook, registryRules: RegistryRules,
-                            availability: [String: Availability] = [:]) -> DailyList {
+                            availability: [String: Availability] = [:], explanations: [Int64: Explanation] = [:]) -> DailyList {
         var stops: [Stop] = []
         for stopNumber in Array(Set(visits.map(\.stop))).sorted() {
             let here = visits.filter { $0.stop == stopNumber }
@@ -62,7 +92,7 @@ public struct DailyList: Sendable, Encodable {
                 let tasks = here.filter { $0.residentID == rid }.map { v in
                     let rule = book.rule(v.rule)
                     return Task(visit: v.id, title: rule?.title ?? v.kind, task: rule?.task ?? "", reason: v.reason, explainer: rule?.explainer,
-                                due: v.due?.description, status: v.status.chinese)
+                                explain: explanations[v.id], due: v.due?.description, status: v.status.chinese)
                 }
                 guard let stored = residents[rid] else {
                     people.append(Person(name: "（登记册中已无此人）", maskedID: String(rid.prefix(4)) + "**********" + String(rid.suffix(4)), sex: "", age: 0,
@@ -82,7 +112,9 @@ public struct DailyList: Sendable, Encodable {
             }
             stops.append(Stop(number: stopNumber, arrival: TeamsFile.clock(first.arrival), start: TeamsFile.clock(here.map(\.start).min() ?? first.start),
                               end: TeamsFile.clock(here.map(\.end).max() ?? first.end), village: village, address: address,
-                              latitude: lat, longitude: lon, people: people))
+                              latitude: lat, longitude: lon,
+                              navigation: lat.flatMap { la in lon.map { MapCoordinates.amapLink(latitude: la, longitude: $0, name: village + address) } },
+                              people: people))
         }
         return DailyList(team: team.name, date: date.description, base: team.baseName,
                          members: team.members.map { m in m.name + (m.skills.isEmpty ? "" : "（" + m.skills.joined(separator: "、") + "）") }, stops: stops)
@@ -113,6 +145,7 @@ public struct DailyList: Sendable, Encodable {
             if let la = stop.latitude, let lo = stop.longitude {
                 s += "  位置：北纬\(format(la)) 东经\(format(lo))（GPS坐标）\n"
             }
+            if let nav = stop.navigation { s += "  导航：\(nav)\n" }
             for p in stop.people {
                 s += "  ● \(p.name)  \(p.sex)  \(p.age)岁  身份证 \(p.maskedID)"
                 if !p.categories.isEmpty { s += "  [" + p.categories.joined(separator: "、") + "]" }
@@ -123,7 +156,12 @@ public struct DailyList: Sendable, Encodable {
                 for t in p.tasks {
                     s += "    □ \(t.title)（编号 \(t.visit)，\(t.status)）：\(t.task)\n"
                     s += "      原因：\(t.reason)\n"
-                    if let e = t.explainer { s += "      讲解：\(e)\n" }
+                    if let x = t.explain {
+                        s += "      讲解：\(x.question)\n"
+                        for f in x.figures { s += "        · \(f)\n" }
+                        if x.confirmLocally { s += "        （具体金额以当地经办机构核定为准）\n" }
+                        s += "        语音：" + (x.audioFile.map { "已备好 \($0)" } ?? "未生成（carnation visits list --prepare-audio）") + "\n"
+                    } else if let e = t.explainer { s += "      讲解：\(e)（此人不适用或算不出数字）\n" }
                 }
             }
         }

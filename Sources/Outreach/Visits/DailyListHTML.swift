@@ -26,14 +26,18 @@ extension DailyList {
                 d["notes"] = nonEmpty(p.notes.joined(separator: "；"))
                 d["tasks"] = p.tasks.map { t -> [String: Any] in
                     var td: [String: Any] = ["title": t.title, "visit": String(t.visit), "status": t.status, "task": t.task, "reason": t.reason]
-                    td["explainer"] = nonEmpty(t.explainer)
-                    return td
+                    td["explainer"] = nonEmpty(t.explain?.question ?? t.explainer)
+                    td["figures"] = t.explain.flatMap { nonEmpty($0.figures.joined(separator: "；")) }
+                    td["confirmLocally"] = (t.explain?.confirmLocally ?? false) ? true : nil
+                    td["audio"] = t.explain.map { $0.audioReady ? "语音已备好" : "语音未生成" }
+                    return td.compactMapValues { $0 }
                 }
                 return d.compactMapValues { $0 }
             }
             var d: [String: Any] = ["number": s.number, "arrival": s.arrival, "start": s.start, "end": s.end, "village": s.village,
                                     "address": s.address, "people": people]
             d["position"] = position
+            d["navigation"] = s.navigation
             return d
         }
         return ["team": team, "date": date, "base": base, "members": members.joined(separator: "，"), "stops": stops]

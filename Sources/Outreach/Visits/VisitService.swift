@@ -98,7 +98,10 @@ public struct VisitService: Sendable {
     }
 
     /// A team's day as saved, with what the team needs to know at each door.
-    public func dailyList(team: String, date: CalendarDate) throws -> DailyList {
+    /// The team's list for the day. `explain` gives, for a resident and an explainer name, what the
+    /// team explains at the door (the figures for this person, the audio to play).
+    public func dailyList(team: String, date: CalendarDate,
+                          explain: ((Resident, String) -> DailyList.Explanation?)? = nil) throws -> DailyList {
         let teams = try database.teams()
         guard let t = teams.first(where: { $0.name == team }) else { throw VisitError.unknownTeam(team, known: teams.map(\.name)) }
         let visits = try database.visits(from: date, to: date, team: team)
@@ -107,7 +110,14 @@ public struct VisitService: Sendable {
         for v in visits where residents[v.residentID] == nil {
             if let id = try? ResidentID(v.residentID), let r = try database.resident(id) { residents[v.residentID] = r }
         }
+        var explanations: [Int64: DailyList.Explanation] = [:]
+        if let explain {
+            for v in visits {
+                guard let name = book.rule(v.rule)?.explainer, let stored = residents[v.residentID] else { continue }
+                if let x = explain(Resident(id: stored.id, fields: stored.values), name) { explanations[v.id] = x }
+            }
+        }
         return DailyList.make(team: t, date: date, visits: visits, residents: residents, areaNames: areaNames, book: book, registryRules: registryRules,
-                              availability: try database.availability())
+                              availability: try database.availability(), explanations: explanations)
     }
 }

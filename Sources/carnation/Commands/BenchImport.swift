@@ -17,6 +17,7 @@ struct BenchImport: AsyncParsableCommand {
 
     @Option(help: "Rows in the generated file.") var rows = 1_000_000
     @Option(help: "Working directory for the file and databases (default: a new temporary directory, removed afterwards).") var workdir: String?
+    @Option(help: "Measure on this hrss-style CSV instead of generating one (--rows is then the file's row count).") var csv: String?
     @Flag(help: "Print JSON.") var json = false
 
     struct Result: Encodable {
@@ -33,10 +34,17 @@ struct BenchImport: AsyncParsableCommand {
         let dir = workdir.map { URL(fileURLWithPath: $0) } ?? fm.temporaryDirectory.appendingPathComponent("carnation-bench-\(getpid())")
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if workdir == nil { try? fm.removeItem(at: dir) } }
-        let csv = dir.appendingPathComponent("hrss-bench.csv")
-        try BenchImport.generate(rows: rows, to: csv)
         let note = { (s: String) in if !json { FileHandle.standardError.write(Data((s + "\n").utf8)) } }
-        note("generated \(rows) rows in \(csv.path)")
+        let csv: URL
+        var rows = self.rows
+        if let given = self.csv {
+            csv = URL(fileURLWithPath: given)
+            guard FileManager.default.isReadableFile(atPath: given) else { throw CLIError.notFound("cannot read \(given)") }
+        } else {
+            csv = dir.appendingPathComponent("hrss-bench.csv")
+            try BenchImport.generate(rows: rows, to: csv)
+            note("generated \(rows) rows in \(csv.path)")
+        }
 
         // Reference: the sqlite3 shell copying the same file into a plain table.
         let refDB = dir.appendingPathComponent("reference.sqlite")
@@ -66,6 +74,7 @@ struct BenchImport: AsyncParsableCommand {
         let report = try RegistryImport(file: csv, mapping: mapping, asOf: CalendarDate(year: 2026, month: 11, day: 1)!, user: "bench",
                                         dryRun: false, reportDirectory: dir.appendingPathComponent("report")).run(into: database, now: Date())
         let seconds = (clock.now - start).seconds
+        if self.csv != nil { rows = report.counts.new + report.counts.updated + report.counts.unchanged + report.counts.rejected }
         guard report.counts.new == rows, report.counts.rejected == 0 else {
             throw CLIError.usage("benchmark import is wrong: \(report.counts.new) new, \(report.counts.rejected) rejected of \(rows)")
         }

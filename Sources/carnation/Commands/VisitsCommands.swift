@@ -242,12 +242,37 @@ struct VisitsList: AsyncParsableCommand {
     @Option(help: "Team name.") var team: String
     @Option(help: "Day (YYYY-MM-DD).") var date: String
     @Option(help: "text, html (large-print A4 page) or json.") var format = "text"
+    @Flag(name: .customLong("prepare-audio"), help: "Synthesise each resident's audio explainer now (into var/audio), so the team can play it.")
+    var prepareAudio = false
     @OptionGroup var office: OfficeOptions
 
     func run() async throws {
         let context = try Office(office)
         let service = VisitService(database: context.database, book: try loadVisitRules(), registryRules: context.rules)
-        let list = try service.dailyList(team: team, date: try parseDate(date, "--date"))
+        let day = try parseDate(date, "--date")
+        let renderer = try ExplainCommand.renderer(context, options: office)
+        let audio = try DoorAudio(directory: CarnationPaths.varDirectory().appendingPathComponent("audio"))
+        try await audio.resolveVoice()
+        final class Scripts { var all: [String] = [] }
+        let scripts = Scripts()
+        let explain = { (resident: Resident, name: String) -> DailyList.Explanation? in
+            guard let definition = try? renderer.catalog.definition(named: name),
+                  let message = renderer.outcome(definition, for: resident, visit: day, preview: [.voice]).message else { return nil }
+            if let script = message.voice?.script { scripts.all.append(script) }
+            return DailyList.Explanation(question: message.question,
+                                         figures: message.figures.map { "\($0.figure.label)：\($0.text)" },
+                                         confirmLocally: message.confirmLocally,
+                                         audioFile: message.voice.flatMap { audio.existingFile(for: $0.script) })
+        }
+        var list = try service.dailyList(team: team, date: day, explain: explain)
+        if prepareAudio && !scripts.all.isEmpty {
+            for script in Set(scripts.all) { _ = try await audio.prepare(script) }
+            list = try service.dailyList(team: team, date: day, explain: explain)  // now with the audio ready
+        }
+        try show(list)
+    }
+
+    func show(_ list: DailyList) throws {
         switch office.json ? "json" : format {
         case "json": try printJSON(list)
         case "text": print(list.text(), terminator: "")
