@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         // Residents: IDs, phones, area codes, categories, department-file decoding and merge rules (pure).
@@ -35,9 +36,16 @@ let package = Package(
             "Registry", "Store", "Benefits", "Messaging", "Routing",
             .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // The HTTP server: team pages, outcome forms, audio, gateway callbacks, the coordinator's view.
+        .target(name: "Web", dependencies: [
+            "Outreach", "Store", "Registry", "Messaging", "Speech",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // The command-line tool: thin commands over Outreach.
         .executableTarget(name: "carnation", dependencies: [
-            "Registry", "Store", "Outreach", "Benefits", "Routing", "Speech", "Messaging",
+            "Registry", "Store", "Outreach", "Benefits", "Routing", "Speech", "Messaging", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry"]),
@@ -47,6 +55,10 @@ let package = Package(
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registry"]),
         .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Store", "Registry", "Benefits", "Messaging", "Routing"]),
+        .testTarget(name: "WebTests", dependencies: [
+            "Web", "Outreach", "Store", "Registry", "Messaging",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["Registry"]),
     ]
 )

@@ -47,6 +47,14 @@ public struct RowInterpreter {
         case rejected(RowRejection)
     }
 
+    static let totalsLabels: [[UInt8]] = ["合计", "总计", "小计", "合  计"].map { Array($0.utf8) }
+
+    /// A totals row's first cell: 合计, 总计, 小计 (compared as bytes: this runs for every row).
+    static func isTotalsLabel(_ cell: String) -> Bool {
+        let bytes = cell.trimmingSpaces().utf8
+        return totalsLabels.contains { bytes.starts(with: $0) }
+    }
+
     /// Rows searched for the heading before giving up.
     public static let headingSearchLimit = 12
 
@@ -71,9 +79,8 @@ public struct RowInterpreter {
             return .preamble
         }
         let fields = record.fields
-        if fields.allSatisfy({ $0.trimmingSpaces().isEmpty }) { return .skipped }
-        if let first = fields.first(where: { !$0.trimmingSpaces().isEmpty }),
-           ["合计", "总计", "小计", "合  计"].contains(where: { first.trimmingSpaces().hasPrefix($0) }) {
+        if fields.allSatisfy({ $0.isEmpty || $0.trimmingSpaces().isEmpty }) { return .skipped }
+        if let first = fields.first(where: { !$0.isEmpty && !$0.trimmingSpaces().isEmpty }), RowInterpreter.isTotalsLabel(first) {
             return .skipped
         }
         if !terminated && fields.count < heading.count {

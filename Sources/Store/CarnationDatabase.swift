@@ -15,6 +15,8 @@ public final class CarnationDatabase: Sendable {
         do {
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
             var config = Configuration()
+            // The dispatcher, the web server and a coordinator's command may write at once: wait, don't fail.
+            config.busyMode = .timeout(10)
             config.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 // A county's register fits; large imports insert IDs in random order into the key index.
@@ -90,6 +92,7 @@ public final class CarnationDatabase: Sendable {
                 );
                 """)
         }
+        CarnationDatabase.registerOutboxMigration(&m)  // "v2-outbox": campaigns and the outbox (Store/Outbox.swift)
         CarnationDatabase.registerVisitMigrations(&m)  // "v3-visits": teams, travel times, follow-ups, visits (Store/Visits.swift)
         return m
     }

@@ -13,7 +13,7 @@ import ArgumentParser
 struct Carnation: AsyncParsableCommand {
     /// Runs the command and maps each kind of error to its own exit code (sysexits.h numbers):
     /// 64 usage, 65 bad data (an ID, a file, a policy figure, a routing input), 66 no such input,
-    /// 69 speech synthesis unavailable, 74 database I/O, 77 not allowed, 78 configuration.
+    /// 69 speech synthesis unavailable, 74 database I/O, 77 not allowed (or not approved), 78 configuration.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -29,6 +29,12 @@ struct Carnation: AsyncParsableCommand {
             case is BenefitsError, is RoutingError, is MessagingError: code = 65
             case let e as VisitError:
                 switch e { case .unknownTeam, .unknownVisit: code = 66; default: code = 65 }
+            case let e as CampaignError:
+                switch e {
+                case .configuration: code = 78
+                case .needsApproval, .sameApprover: code = 77
+                default: code = 65
+                }
             case is SpeechError: code = 69
             case is StoreError: code = 74
             default: exit(withError: error)
@@ -45,6 +51,9 @@ struct Carnation: AsyncParsableCommand {
             RegistryCommand.self,
             TeamsCommand.self,
             VisitsCommand.self,
+            CampaignCommand.self,
+            DispatchCommand.self,
+            ServeCommand.self,
             DemoCommand.self,
             BenefitsCommand.self,
             ExplainCommand.self,
