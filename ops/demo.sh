@@ -66,4 +66,14 @@ if [ -s var/demo/voice-script.txt ]; then
 fi
 
 echo
+echo "== 9. A campaign: annual certification reminders by SMS and voice (spool gateway under var/spool) =="
+NAME="认证提醒-$(date +%m%d%H%M%S)"
+"$BIN" campaign create "$NAME" --explainer certification-due --channels sms,voice
+"$BIN" campaign preview "$NAME" | sed -n '1,30p'
+# Campaigns above the approval threshold need another user's approval.
+CARNATION_USER=demo-approver "$BIN" campaign approve "$NAME" >/dev/null 2>&1 || true
+"$BIN" campaign send "$NAME"
+"$BIN" campaign status "$NAME"
+
+echo
 echo "Database: $CARNATION_HOME/var/carnation.sqlite — try: $BIN registry --help"
