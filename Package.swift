@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registry"]),
         .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Store", "Registry", "Benefits", "Messaging", "Routing"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Outreach", "Store", "Registry", "Messaging",
+            "Web", "Outreach", "Store", "Registry", "Messaging", "Speech",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["Registry"]),

@@ -205,10 +205,11 @@ extension CarnationDatabase {
                             set extra: String = "", arguments extraArgs: StatementArguments = []) throws {
         guard from.canMove(to: to) else { throw OutboxError.illegalTransition(id: id, from: from, to: to) }
         let t = now.timeIntervalSince1970
-        try db.execute(sql: "UPDATE outbox SET state = ?, updated_at = ?\(extra) WHERE id = ?",
-                       arguments: [to.rawValue, t] + extraArgs + [id])
-        try db.execute(sql: "INSERT INTO outbox_event (outbox_id, at, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [id, t, from.rawValue, to.rawValue, detail])
+        // Cached statements: the dispatcher makes two of these per message.
+        try db.cachedStatement(sql: "UPDATE outbox SET state = ?, updated_at = ?\(extra) WHERE id = ?")
+            .execute(arguments: [to.rawValue, t] + extraArgs + [id])
+        try db.cachedStatement(sql: "INSERT INTO outbox_event (outbox_id, at, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [id, t, from.rawValue, to.rawValue, detail])
     }
 
     /// Writes `messages` for a campaign in one transaction. A message whose residents (any of its
@@ -252,13 +253,13 @@ extension CarnationDatabase {
             // One state at a time, so the (state, due_at) index gives the order without sorting every waiting row.
             var rows: [Row] = []
             for state in [OutboxState.queued, .held] where rows.count < limit {
-                rows += try Row.fetchAll(db, sql: """
+                rows += try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT \(OutboxMessage.columns.split(separator: ",").map { "o." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
                     FROM outbox o JOIN campaign c ON c.id = o.campaign_id
                     WHERE o.state = ? AND o.due_at <= ? AND c.state = 'sending'
                       AND o.channel IN (\(channels.map { "'\($0.rawValue)'" }.joined(separator: ",")))
                     ORDER BY o.due_at, o.id LIMIT ?
-                    """, arguments: [state.rawValue, t, limit - rows.count])
+                    """), arguments: [state.rawValue, t, limit - rows.count])
             }
             var out: [OutboxMessage] = []
             for row in rows {
@@ -280,7 +281,7 @@ extension CarnationDatabase {
     public func record(_ outcomes: [OutboxOutcome], owner: String, now: Date) throws -> Int {
         guard !outcomes.isEmpty else { return 0 }
         return try writer.write { db in
-            let check = try db.makeStatement(sql: "SELECT state, lease_owner FROM outbox WHERE id = ?")
+            let check = try db.cachedStatement(sql: "SELECT state, lease_owner FROM outbox WHERE id = ?")
             var ignored = 0
             let t = now.timeIntervalSince1970
             for o in outcomes {

@@ -44,6 +44,8 @@ extension CarnationDatabase {
 
     /// Visits every resident in scope once, in a single read, without loading them all at once.
     public func forEachResident(scope: [AreaPrefix]?, _ body: (StoredResident) throws -> Void) throws {
+        // A user with no areas sees no one (nil, not an empty list, means everywhere).
+        if let scope, scope.isEmpty { return }
         var filter = ResidentFilter()
         filter.areaPrefixes = scope ?? []
         let (whereSQL, args) = CarnationDatabase.compile(filter, scope: nil, on: CalendarDate(year: 2000, month: 1, day: 1)!, rules: RegistryRules(elderlyAge: 80))

@@ -69,6 +69,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks, each against a reference measured in the same run.",
-        subcommands: [BenchImport.self, BenchRouting.self, BenchPlan.self, BenchSpeech.self]
+        subcommands: [BenchImport.self, BenchRouting.self, BenchPlan.self, BenchSpeech.self, BenchDispatch.self]
     )
 }

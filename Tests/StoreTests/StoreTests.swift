@@ -106,6 +106,12 @@ import Testing
         #expect(try find { $0.life = [.deceased] } == [dead.id])
         #expect(try find({ _ in }, scope: [try AreaPrefix("532999003")]) == [young.id])
         #expect(try find({ _ in }, scope: []) == [])
+        var seenWithNoAreas = 0
+        try db.forEachResident(scope: []) { _ in seenWithNoAreas += 1 }
+        #expect(seenWithNoAreas == 0)
+        var seenEverywhere = 0
+        try db.forEachResident(scope: nil) { _ in seenEverywhere += 1 }
+        #expect(seenEverywhere == 3)
         // A value that looks like SQL stays a value.
         #expect(try find { $0.nameContains = "' OR 1=1 --" } == [])
     }

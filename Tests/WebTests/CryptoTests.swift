@@ -1,4 +1,5 @@
 import Testing
+import Speech
 @testable import Web
 
 @Suite struct CryptoTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Testing
+import Speech
 @testable import Web
 
 @Suite struct GCJ02Tests {

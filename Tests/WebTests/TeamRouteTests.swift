@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import Store
+import Speech
 @testable import Web
 
 @Suite struct TeamRouteTests {

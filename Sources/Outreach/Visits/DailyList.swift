@@ -65,7 +65,7 @@ public struct DailyList: Sendable, Encodable {
         /// WGS-84, as stored; map apps in China need GCJ-02.
         public var latitude: Double?
         public var longitude: Double?
-        /// Amap navigation to the door, in GCJ-02.
+        /// Amap navigation to the door, in GCJ-02 (only the village name goes to the map site, not the address).
         public var navigation: String?
         public var people: [Person]
     }
@@ -113,7 +113,7 @@ public struct DailyList: Sendable, Encodable {
             stops.append(Stop(number: stopNumber, arrival: TeamsFile.clock(first.arrival), start: TeamsFile.clock(here.map(\.start).min() ?? first.start),
                               end: TeamsFile.clock(here.map(\.end).max() ?? first.end), village: village, address: address,
                               latitude: lat, longitude: lon,
-                              navigation: lat.flatMap { la in lon.map { MapCoordinates.amapLink(latitude: la, longitude: $0, name: village + address) } },
+                              navigation: lat.flatMap { la in lon.map { MapCoordinates.amapLink(latitude: la, longitude: $0, name: village) } },
                               people: people))
         }
         return DailyList(team: team.name, date: date.description, base: team.baseName,
