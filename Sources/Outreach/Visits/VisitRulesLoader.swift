@@ -57,7 +57,8 @@ extension VisitRuleBook {
         guard let m = node.mapping else { throw y.error(node, "a rule must be a mapping") }
         var id = fixedID ?? "", kind = fixedKind, title = "", task = "", explainer: String?
         var who = VisitCondition(), lead = 14, duration = 20, priority = 50, skills: [String] = []
-        var cycle = 12, pensionAge = 60, within = 60, repeatDays = 365, every = 30
+        // The kind's own figures are policy: they must be in the file, never defaulted here.
+        var cycle: Int?, pensionAge: Int?, within: Int?, repeatDays = 365, every: Int?
         for (k, v) in m {
             let key = k.string ?? ""
             switch key {
@@ -88,7 +89,23 @@ extension VisitRuleBook {
         guard !title.isEmpty, !task.isEmpty else { throw y.error(node, "rule '\(id)' needs a title and a `do` (what the team does)") }
         var r = VisitRule(id: id, kind: kind, title: title, task: task, explainer: explainer, who: who, leadDays: lead,
                           durationMinutes: duration, priority: priority, skills: skills)
-        r.cycleMonths = cycle; r.pensionAge = pensionAge; r.withinDays = within; r.repeatDays = repeatDays; r.everyDays = every
+        func required(_ value: Int?, _ key: String) throws(VisitError) -> Int {
+            guard let value else { throw y.error(node, "rule '\(id)' (\(kind.rawValue)) needs `\(key)`") }
+            return value
+        }
+        switch kind {
+        case .certification: r.cycleMonths = try required(cycle, "cycle_months")
+        case .pensionClaim:
+            r.pensionAge = try required(pensionAge, "pension_age")
+            r.withinDays = try required(within, "within_days")
+        case .welfareCheck: r.everyDays = try required(every, "every_days")
+        default: break
+        }
+        if let cycle { r.cycleMonths = cycle }
+        if let pensionAge { r.pensionAge = pensionAge }
+        if let within { r.withinDays = within }
+        if let every { r.everyDays = every }
+        r.repeatDays = repeatDays
         return r
     }
 
