@@ -163,3 +163,20 @@ import Store
         #expect(VisitOutcomes.effects(of: .done, for: cert, book: book).findings == [.certified(on: VisitFixtures.today)])
     }
 }
+
+@Suite struct VisitRuleFiguresTests {
+    /// A rule's own figures (cycle, pension age, frequency) are policy: leaving one out is an error, not a default.
+    @Test func missingKindFigureIsAnError() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("content/visit-rules.yaml")
+        let shipped = try String(contentsOf: url, encoding: .utf8)
+        #expect(throws: Never.self) { try VisitRuleBook.parse(shipped, file: "visit-rules.yaml") }
+        let withoutFrequency = shipped.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("every_days:") }.joined(separator: "\n")
+        #expect {
+            try VisitRuleBook.parse(withoutFrequency, file: "visit-rules.yaml")
+        } throws: { error in
+            "\(error)".contains("every_days") && "\(error)".contains("visit-rules.yaml")
+        }
+    }
+}
