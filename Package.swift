@@ -27,9 +27,11 @@ let package = Package(
         .target(name: "Speech", dependencies: ["CEspeakNG"]),
         // SMS text and segments, gateways.
         .target(name: "Messaging"),
+        // SQLite's process-wide settings (sqlite3_config is variadic: C, not Swift).
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The SQLite database: the only module that speaks SQL.
         .target(name: "Store", dependencies: [
-            "Registry", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            "Registry", "CSQLiteSetup", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Use cases tying the modules together.
         .target(name: "Outreach", dependencies: [
@@ -53,7 +55,7 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Registry"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Registry", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Store", "Registry", "Benefits", "Messaging", "Routing"]),
         .testTarget(name: "WebTests", dependencies: [
             "Web", "Outreach", "Store", "Registry", "Messaging", "Speech",

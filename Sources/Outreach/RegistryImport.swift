@@ -61,7 +61,7 @@ public struct RegistryImport {
             // Two threads: this one (the database's) writes; a second reads, decodes, parses and checks.
             let pass = ImportPass(mapping: mapping, provenance: provenance, rejects: rejects, fileName: fileName,
                                   existing: try session.existingKeys())
-            let queue = BatchQueue<ImportPass.Operation>(capacity: 8)
+            let queue = BatchQueue<ImportPass.Batch>(capacity: 8)
             let path = file.path
             let readSize = chunkSize
             let reader = Thread {
@@ -82,9 +82,7 @@ public struct RegistryImport {
             reader.start()
             let writer = ImportWriter(session: session)
             do {
-                while let batch = try queue.take() {
-                    for op in batch { try writer.apply(op) }
-                }
+                while let batch = try queue.take() { try writer.apply(batch) }
             } catch {
                 queue.cancel()
                 queue.waitUntilReaderDone()
@@ -112,12 +110,14 @@ public struct RegistryImport {
 /// The reading side of an import: decode, parse, interpret, reject, spot duplicates, and merge
 /// rows about residents not yet in the register. Runs on its own thread; hands batches to the writer.
 final class ImportPass: @unchecked Sendable {
-    /// What the writer must do for one accepted row.
-    enum Operation {
-        /// A resident not yet in the register: every value is new.
-        case insert(ParsedRow)
-        /// A resident already in the register: the writer reads, merges and updates.
-        case merge(ParsedRow)
+    /// What the writer must do for a run of accepted rows. Each resident appears once in a file
+    /// (repeats are rejected), so inserts and merges of one batch may be applied in any order.
+    struct Batch: Sendable {
+        /// Residents not yet in the register: every value is new.
+        var inserts = PackedResidents(reservingBytes: ImportPass.batchSize * 128)
+        /// Residents already in the register: the writer reads, merges and updates.
+        var merges: [ParsedRow] = []
+        var count: Int { inserts.count + merges.count }
     }
 
     let mapping: ImportMapping
@@ -132,8 +132,8 @@ final class ImportPass: @unchecked Sendable {
     var skipped = 0
     var firstRejections: [RegistryImport.Report.Rejection] = []
     /// IDs seen in this file: line and a hash of the values, to report duplicate rows.
-    var seen: [Int64: (line: Int, hash: Int)] = [:]
-    private var batch: [Operation] = []
+    let seen: SeenKeys
+    private var batch = Batch()
     static let batchSize = 2048
 
     init(mapping: ImportMapping, provenance: Provenance, rejects: RejectsWriter, fileName: String, existing: Set<Int64>) {
@@ -143,29 +143,30 @@ final class ImportPass: @unchecked Sendable {
         self.fileName = fileName
         self.existing = existing
         self.interpreter = RowInterpreter(mapping: mapping)
-        batch.reserveCapacity(ImportPass.batchSize)
+        self.seen = SeenKeys(expected: existing.count)
     }
 
-    func feed(_ bytes: [UInt8], into queue: BatchQueue<Operation>) throws {
+    func feed(_ bytes: [UInt8], into queue: BatchQueue<Batch>) throws {
         let text: [UInt8]
         do { text = try transcoder.transcode(bytes) } catch { throw ImportError.decoding(file: fileName, line: 0, error) }
         try parse(text, into: queue)
     }
 
-    private func parse(_ text: [UInt8], into queue: BatchQueue<Operation>) throws {
-        var records: [CSVRecord] = []
-        reader.consume(text) { records.append($0) }
-        for r in records { try process(r, terminated: true) }
-        if batch.count >= ImportPass.batchSize { try flush(queue) }
+    private func parse(_ text: [UInt8], into queue: BatchQueue<Batch>) throws {
+        // Records are handled as they are parsed, so the reader can reuse each record's storage.
+        try reader.consume(text) { record in
+            try process(record, terminated: true)
+            if batch.count >= ImportPass.batchSize { try flush(queue) }
+        }
     }
 
-    private func flush(_ queue: BatchQueue<Operation>) throws {
-        guard !batch.isEmpty else { return }
+    private func flush(_ queue: BatchQueue<Batch>) throws {
+        guard batch.count > 0 else { return }
         guard queue.put(batch) else { throw CancellationError() }
-        batch.removeAll(keepingCapacity: true)
+        batch = Batch()
     }
 
-    func finish(into queue: BatchQueue<Operation>) throws {
+    func finish(into queue: BatchQueue<Batch>) throws {
         let tail: [UInt8]
         do { tail = try transcoder.finish() } catch { throw ImportError.decoding(file: fileName, line: 0, error) }
         try parse(tail, into: queue)
@@ -211,17 +212,16 @@ final class ImportPass: @unchecked Sendable {
     private func accept(_ row: ParsedRow, raw: [String]) throws {
         let h = ImportPass.fingerprint(raw)
         let key = row.id.key
-        if let previous = seen[key] {
-            let what = previous.hash == h ? "a duplicate of line \(previous.line)" : "the same ID as line \(previous.line) with different values; the file contradicts itself"
+        if let previous = seen.firstSeen(key, line: row.line, fingerprint: h) {
+            let what = previous.sameFingerprint ? "a duplicate of line \(previous.line)" : "the same ID as line \(previous.line) with different values; the file contradicts itself"
             let idColumn = interpreter.heading.first { mapping.headings[ImportMapping.normaliseHeading($0)] == .id }
             try reject(RowRejection(line: row.line, column: idColumn, reason: "this row is \(what); only line \(previous.line) was used", raw: raw))
             return
         }
-        seen[key] = (row.line, h)
-        if existing.contains(key) {
-            batch.append(.merge(row))
+        if !existing.isEmpty && existing.contains(key) {
+            batch.merges.append(row)
         } else {
-            batch.append(.insert(row))
+            batch.inserts.append(row)
         }
     }
 }
@@ -239,34 +239,34 @@ final class ImportWriter {
         self.provenance = session.provenance
     }
 
-    func apply(_ op: ImportPass.Operation) throws {
-        switch op {
-        case let .insert(row):
-            try session.insertNew(row)
-            counts.new += 1
-        case let .merge(row):
-            let result = RegistryMerge.merge(row, into: try session.existing(row.id), from: provenance)
-            switch result.change {
-            case .new: try session.insert(result.resident); counts.new += 1
-            case let .updated(fields): try session.update(result.resident, changed: fields); counts.updated += 1
-            case .unchanged: counts.unchanged += 1
-            }
-            for c in result.conflicts {
-                if try session.record(c) {
-                    counts.conflicts += 1
-                    if conflictSamples.count < 20 {
-                        conflictSamples.append("line \(row.line): \(c.id.masked) \(c.field.rawValue): kept \(c.keptFrom.source)'s value; \(c.offeredFrom.source) says otherwise for the same date \(c.offeredFrom.asOf)")
-                    }
-                } else { knownConflicts += 1 }
-            }
+    func apply(_ batch: ImportPass.Batch) throws {
+        try session.insertNew(batch.inserts)
+        counts.new += batch.inserts.count
+        for row in batch.merges { try merge(row) }
+    }
+
+    private func merge(_ row: ParsedRow) throws {
+        let result = RegistryMerge.merge(row, into: try session.existing(row.id), from: provenance)
+        switch result.change {
+        case .new: try session.insert(result.resident); counts.new += 1
+        case let .updated(fields): try session.update(result.resident, changed: fields); counts.updated += 1
+        case .unchanged: counts.unchanged += 1
+        }
+        for c in result.conflicts {
+            if try session.record(c) {
+                counts.conflicts += 1
+                if conflictSamples.count < 20 {
+                    conflictSamples.append("line \(row.line): \(c.id.masked) \(c.field.rawValue): kept \(c.keptFrom.source)'s value; \(c.offeredFrom.source) says otherwise for the same date \(c.offeredFrom.asOf)")
+                }
+            } else { knownConflicts += 1 }
         }
     }
 }
 
 /// A bounded hand-over of batches from one reading thread to one writing thread.
-final class BatchQueue<Element>: @unchecked Sendable {
+final class BatchQueue<Batch>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [[Element]] = []
+    private var items: [Batch] = []
     private let capacity: Int
     private var closed = false
     private var cancelled = false
@@ -276,7 +276,7 @@ final class BatchQueue<Element>: @unchecked Sendable {
     init(capacity: Int) { self.capacity = capacity }
 
     /// Blocks while full; false if the writer gave up.
-    func put(_ batch: [Element]) -> Bool {
+    func put(_ batch: Batch) -> Bool {
         condition.lock(); defer { condition.unlock() }
         while items.count >= capacity && !cancelled { condition.wait() }
         if cancelled { return false }
@@ -295,7 +295,7 @@ final class BatchQueue<Element>: @unchecked Sendable {
     }
 
     /// The next batch; nil at the end; rethrows the reader's error.
-    func take() throws -> [Element]? {
+    func take() throws -> Batch? {
         condition.lock(); defer { condition.unlock() }
         while items.isEmpty && !closed { condition.wait() }
         if !items.isEmpty {

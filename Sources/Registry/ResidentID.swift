@@ -7,12 +7,20 @@
 public struct ResidentID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The normalised 18 characters.
     public let value: String
+    /// A compact integer key: the 17 digits (the check character follows from them).
+    public let key: Int64
 
     static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     static let checkCharacters: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
 
     /// Parses and validates an ID as written in a department file or typed by a person.
     public init(_ raw: String) throws(ResidentIDError) {
+        // Most IDs arrive already normalised: check them in place and keep the string as it is.
+        if let key = ResidentID.keyIfNormalised(raw) {
+            value = raw
+            self.key = key
+            return
+        }
         let trimmed = raw.trimmingSpaces()
         if trimmed.isEmpty { throw .empty }
         // Spreadsheets turn the number into a float: 5.30102E+17, or 530102195001011000.
@@ -36,12 +44,14 @@ public struct ResidentID: Hashable, Sendable, Comparable, CustomStringConvertibl
             let value = String(decoding: chars, as: UTF8.self)
             guard ResidentID.birthDate(of: chars) != nil else { throw .impossibleBirthDate(trimmed) }
             self.value = value
+            self.key = ResidentID.key(of: chars)
         case 15:
             for c in chars where !(c >= 48 && c <= 57) { throw .badCharacters(trimmed) }
             var upgraded = Array(chars.prefix(6)) + [49, 57] + Array(chars.suffix(9))
             upgraded.append(ResidentID.checkCharacter(upgraded[...]).asciiValue!)
             guard ResidentID.birthDate(of: upgraded) != nil else { throw .impossibleBirthDate(trimmed) }
             self.value = String(decoding: upgraded, as: UTF8.self)
+            self.key = ResidentID.key(of: upgraded)
         default:
             if chars.allSatisfy({ $0 >= 48 && $0 <= 57 || $0 == 46 }) && chars.contains(46) {
                 throw .spreadsheetNumber(trimmed)
@@ -55,6 +65,47 @@ public struct ResidentID: Hashable, Sendable, Comparable, CustomStringConvertibl
         let body = area + String(format4(birth.year)) + pad2(birth.month) + pad2(birth.day) + pad3(sequence)
         let bytes = Array(body.utf8)
         value = body + String(ResidentID.checkCharacter(bytes[...]))
+        key = ResidentID.key(of: bytes)
+    }
+
+    /// The ID of a stored key (its 17 digits; the check character is computed). Nil if the key
+    /// cannot be an ID: not 17 digits, or no possible birth date in it.
+    public init?(key: Int64) {
+        guard key >= 10_000_000_000_000_000, key <= 99_999_999_999_999_999 else { return nil }
+        var digits = [UInt8](repeating: 48, count: 17)
+        var n = key
+        for i in stride(from: 16, through: 0, by: -1) { digits[i] = UInt8(48 + n % 10); n /= 10 }
+        guard ResidentID.birthDate(of: digits) != nil else { return nil }
+        digits.append(ResidentID.checkCharacter(digits[...]).asciiValue!)
+        value = String(decoding: digits, as: UTF8.self)
+        self.key = key
+    }
+
+    static func key(of digits: [UInt8]) -> Int64 {
+        var n: Int64 = 0
+        for c in digits.prefix(17) { n = n * 10 + Int64(c &- 48) }
+        return n
+    }
+
+    static let checkBytes: [UInt8] = checkCharacters.map { $0.asciiValue! }
+
+    /// The key of `raw` if it is a valid ID exactly as stored (17 digits, the right check character,
+    /// `X` upper case, a possible birth date, nothing around it); nil for anything else.
+    static func keyIfNormalised(_ raw: String) -> Int64? {
+        guard raw.utf8.count == 18 else { return nil }
+        return raw.utf8.withContiguousStorageIfAvailable { b -> Int64? in
+            var n: Int64 = 0, sum = 0
+            for i in 0..<17 {
+                let d = b[i] &- 48
+                guard d <= 9 else { return nil }
+                n = n * 10 + Int64(d)
+                sum += Int(d) * weights[i]
+            }
+            guard b[17] == checkBytes[sum % 11] else { return nil }
+            func num(_ from: Int, _ to: Int) -> Int { (from..<to).reduce(0) { $0 * 10 + Int(b[$1] &- 48) } }
+            guard CalendarDate(year: num(6, 10), month: num(10, 12), day: num(12, 14)) != nil else { return nil }
+            return n
+        } ?? nil
     }
 
     static func checkCharacter(_ digits: ArraySlice<UInt8>) -> Character {
@@ -87,13 +138,6 @@ public struct ResidentID: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// `5301**********123X`: first four and last four characters.
     public var masked: String { String(value.prefix(4)) + String(repeating: "*", count: 10) + String(value.suffix(4)) }
-
-    /// A compact integer key (the 17 digits; the check character follows from them).
-    public var key: Int64 {
-        var n: Int64 = 0
-        for c in value.utf8.prefix(17) { n = n * 10 + Int64(c - 48) }
-        return n
-    }
 
     public var description: String { masked }
     public static func < (a: ResidentID, b: ResidentID) -> Bool { a.value < b.value }

@@ -14,7 +14,8 @@ public final class ImportSession {
     private let insert: Statement
     private let conflict: Statement
     private var updates: [Set<ResidentField>: Statement] = [:]
-    private let now: String
+    /// When this import runs, in Unix seconds (the resident's created_at/updated_at).
+    private let now: Int64
     private let provenanceEncoder: ProvenanceEncoder
     /// The source and date this import states.
     public var provenance: Provenance { provenanceEncoder.current }
@@ -25,16 +26,16 @@ public final class ImportSession {
         return true
     }()
 
-    init(db: Database, importID: Int64, now: String, provenance: Provenance) throws {
+    init(db: Database, importID: Int64, now: Int64, provenance: Provenance) throws {
         self.db = db
         self.provenanceEncoder = ProvenanceEncoder(current: provenance)
         self.importID = importID
         self.now = now
         _ = ImportSession.columnOrderHolds
         let names = ImportSession.fields.map(\.rawValue)
-        select = try db.makeStatement(sql: "SELECT \(names.joined(separator: ", ")), provenance FROM resident WHERE id = ?")
+        select = try db.makeStatement(sql: "SELECT \(names.joined(separator: ", ")), provenance FROM resident WHERE key = ?")
         insert = try db.makeStatement(sql: """
-            INSERT INTO resident (id, \(names.joined(separator: ", ")), provenance, created_at, updated_at)
+            INSERT INTO resident (key, \(names.joined(separator: ", ")), provenance, created_at, updated_at)
             VALUES (?, \(names.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?)
             """)
         conflict = try db.makeStatement(sql: """
@@ -47,7 +48,7 @@ public final class ImportSession {
     public func existing(_ id: ResidentID) throws -> StoredResident? {
         let stmt = select.sqliteStatement
         sqlite3_reset(stmt)
-        RawBinding.bind(stmt, 1, id.value)
+        sqlite3_bind_int64(stmt, 1, id.key)
         let rc = sqlite3_step(stmt)
         defer { sqlite3_reset(stmt) }
         if rc == SQLITE_DONE { return nil }
@@ -64,17 +65,14 @@ public final class ImportSession {
     /// The keys (`ResidentID.key`) of every resident already in the register, read once so that
     /// rows about new residents need no lookup.
     public func existingKeys() throws -> Set<Int64> {
-        let stmt = try db.makeStatement(sql: "SELECT id FROM resident")
+        let stmt = try db.makeStatement(sql: "SELECT key FROM resident")
         var keys = Set<Int64>()
         let raw = stmt.sqliteStatement
         while true {
             let rc = sqlite3_step(raw)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw StoreError.query(String(cString: sqlite3_errmsg(db.sqliteConnection))) }
-            guard let text = sqlite3_column_text(raw, 0) else { continue }
-            var n: Int64 = 0
-            for i in 0..<17 { n = n * 10 + Int64(text[i] &- 48) }
-            keys.insert(n)
+            keys.insert(sqlite3_column_int64(raw, 0))
         }
         sqlite3_reset(raw)
         return keys
@@ -92,7 +90,54 @@ public final class ImportSession {
         try insert(StoredResident(id: row.id, values: row.values, provenance: [:]), encodedProvenance: uniformProvenance)
     }
 
-    /// `{"*":[source, date]}`: every stored field has this import's provenance.
+    /// Inserts residents not yet in the register, every value from this import's source and date,
+    /// binding each value in place (SQLite reads it during the step and keeps no pointer). The insert
+    /// names only the columns the batch has values for: a department file fills a few of them.
+    public func insertNew(_ rows: PackedResidents) throws {
+        guard !rows.isEmpty else { return }
+        let (statement, parameterOf) = try insertStatement(fieldMask: rows.fieldMask)
+        let stmt = statement.sqliteStatement
+        let provenanceIndex = Int32(rows.fieldMask.nonzeroBitCount + 2)
+        let provenance = Array(uniformProvenance.utf8)
+        try provenance.withUnsafeBufferPointer { provenance in try rows.forEachRow { key, values in
+            sqlite3_reset(stmt)
+            sqlite3_clear_bindings(stmt)
+            sqlite3_bind_int64(stmt, 1, key)
+            for v in values {
+                // An empty value has no address; SQLite reads nothing for length 0 but needs a non-null pointer.
+                let text = v.text.baseAddress ?? UnsafeRawPointer(provenance.baseAddress!)
+                sqlite3_bind_text(stmt, parameterOf[v.ordinal], text.assumingMemoryBound(to: CChar.self), Int32(v.text.count), nil)
+            }
+            sqlite3_bind_text(stmt, provenanceIndex, UnsafeRawPointer(provenance.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(provenance.count), nil)
+            sqlite3_bind_int64(stmt, provenanceIndex + 1, now)
+            sqlite3_bind_int64(stmt, provenanceIndex + 2, now)
+            let rc = sqlite3_step(stmt)
+            sqlite3_reset(stmt)
+            guard rc == SQLITE_DONE else {
+                throw StoreError.query("inserting a resident: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            }
+        } }
+    }
+
+    private var insertStatements: [UInt64: (Statement, [Int32])] = [:]
+
+    /// An insert of key, the fields in `fieldMask` (by ordinal), provenance and times; and for each
+    /// field ordinal its parameter number.
+    private func insertStatement(fieldMask: UInt64) throws -> (Statement, [Int32]) {
+        if let cached = insertStatements[fieldMask] { return cached }
+        let fields = ResidentField.allCases.filter { $0 != .id && fieldMask & (1 << UInt64($0.ordinal)) != 0 }
+        var parameterOf = [Int32](repeating: 0, count: ResidentField.allCases.count)
+        for (i, f) in fields.enumerated() { parameterOf[f.ordinal] = Int32(i + 2) }
+        let names = fields.map(\.rawValue)
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO resident (key, \((names + ["provenance", "created_at", "updated_at"]).joined(separator: ", ")))
+            VALUES (?, \(Array(repeating: "?", count: names.count + 3).joined(separator: ", ")))
+            """)
+        insertStatements[fieldMask] = (statement, parameterOf)
+        return (statement, parameterOf)
+    }
+
+    /// `source@date`: every stored field has this import's provenance.
     private lazy var uniformProvenance: String = ProvenanceCoding.encodeUniform(provenanceEncoder.current)
 
     /// Inserts a resident whose provenance was already encoded (by `makeProvenanceEncoder()`).
@@ -100,13 +145,13 @@ public final class ImportSession {
         let stmt = insert.sqliteStatement
         sqlite3_reset(stmt)
         sqlite3_clear_bindings(stmt)
-        RawBinding.bind(stmt, 1, r.id.value)
-        // Columns follow ResidentField.allCases: id is parameter 1, field k (ordinal k ≥ 1) parameter k + 1.
+        sqlite3_bind_int64(stmt, 1, r.id.key)
+        // Columns follow ResidentField.allCases, the key standing for the ID: field k (ordinal k ≥ 1) is parameter k + 1.
         for (f, v) in r.values where f != .id { RawBinding.bind(stmt, Int32(f.ordinal + 1), v) }
         let index = Int32(ImportSession.fields.count + 2)
         RawBinding.bind(stmt, index, encodedProvenance)
-        RawBinding.bind(stmt, index + 1, now)
-        RawBinding.bind(stmt, index + 2, now)
+        sqlite3_bind_int64(stmt, index + 1, now)
+        sqlite3_bind_int64(stmt, index + 2, now)
         let rc = sqlite3_step(stmt)
         sqlite3_reset(stmt)
         guard rc == SQLITE_DONE else { throw StoreError.query("inserting \(r.id.masked): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
@@ -117,13 +162,13 @@ public final class ImportSession {
         let statement: Statement
         if let s = updates[key] { statement = s } else {
             let sets = changed.sorted().map { "\($0.rawValue) = ?" }.joined(separator: ", ")
-            statement = try db.makeStatement(sql: "UPDATE resident SET \(sets), provenance = ?, updated_at = ? WHERE id = ?")
+            statement = try db.makeStatement(sql: "UPDATE resident SET \(sets), provenance = ?, updated_at = ? WHERE key = ?")
             updates[key] = statement
         }
         var args: [(any DatabaseValueConvertible)?] = changed.sorted().map { r.values[$0] }
         args.append(provenanceEncoder.encode(r.provenance))
         args.append(now)
-        args.append(r.id.value)
+        args.append(r.id.key)
         statement.setUncheckedArguments(StatementArguments(args))
         try statement.execute()
     }
@@ -152,10 +197,11 @@ enum RawBinding {
 }
 
 /// Per-field provenance as a compact JSON object: {"name":["public-security","2026-11-01"],…}.
-/// The key "*" gives the provenance of every stored field not named (a resident added by one import).
+/// The key "*" gives the provenance of every stored field not named. A resident added by one import,
+/// whose every field has that import's provenance, is stored shorter as `source@date` (most rows).
 enum ProvenanceCoding {
     static func encodeUniform(_ p: Provenance) -> String {
-        "{\"*\":[\"\(needsEscape(p.source) ? escape(p.source) : p.source)\",\"\(p.asOf)\"]}"
+        "\(p.source)@\(p.asOf)"
     }
 
     static func encode(_ p: [ResidentField: Provenance]) -> String {
@@ -192,6 +238,13 @@ enum ProvenanceCoding {
     }
 
     static func decode(_ text: String, resident: ResidentID, fields: Dictionary<ResidentField, String>.Keys) throws -> [ResidentField: Provenance] {
+        if !text.hasPrefix("{") {
+            guard let at = text.lastIndex(of: "@"), let d = CalendarDate(parsing: String(text[text.index(after: at)...])) else {
+                throw StoreError.corrupt(resident: resident.masked, detail: "provenance is neither JSON nor source@date")
+            }
+            let p = Provenance(source: String(text[..<at]), asOf: d)
+            return Dictionary(uniqueKeysWithValues: fields.map { ($0, p) })
+        }
         guard let obj = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String]] else {
             throw StoreError.corrupt(resident: resident.masked, detail: "provenance is not an object of [source, date]")
         }
@@ -237,7 +290,7 @@ extension CarnationDatabase {
                 try db.execute(sql: "INSERT INTO import_run (source, file, as_of, user, at, new, updated, unchanged, conflicts, rejected) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0)",
                                arguments: [source, file, asOf.description, user, stamp])
                 let id = db.lastInsertedRowID
-                let session = try ImportSession(db: db, importID: id, now: stamp, provenance: Provenance(source: source, asOf: asOf))
+                let session = try ImportSession(db: db, importID: id, now: Int64(now.timeIntervalSince1970), provenance: Provenance(source: source, asOf: asOf))
                 let (value, record) = try body(session)
                 let c = record.counts
                 try db.execute(sql: "UPDATE import_run SET encoding = ?, new = ?, updated = ?, unchanged = ?, conflicts = ?, rejected = ? WHERE id = ?",

@@ -3,12 +3,11 @@ import GRDB
 import Registry
 
 extension CarnationDatabase {
-    static let residentColumns = (["id"] + ResidentField.mergeable.map(\.rawValue) + ["provenance"]).joined(separator: ", ")
+    static let residentColumns = (["key"] + ResidentField.mergeable.map(\.rawValue) + ["provenance"]).joined(separator: ", ")
 
     static func resident(from row: Row) throws -> StoredResident {
-        let idText: String = row["id"]
-        let id: ResidentID
-        do { id = try ResidentID(idText) } catch { throw StoreError.corrupt(resident: idText, detail: error.description) }
+        let key: Int64 = row["key"]
+        guard let id = ResidentID(key: key) else { throw StoreError.corrupt(resident: "key \(key)", detail: "the key is not the 17 digits of a resident ID") }
         var values: [ResidentField: String] = [:]
         for f in ResidentField.mergeable {
             if let s = row[f.rawValue] as String? { values[f] = s }
@@ -20,7 +19,7 @@ extension CarnationDatabase {
     /// One resident, or nil.
     public func resident(_ id: ResidentID) throws -> StoredResident? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(CarnationDatabase.residentColumns) FROM resident WHERE id = ?", arguments: [id.value])
+            try Row.fetchOne(db, sql: "SELECT \(CarnationDatabase.residentColumns) FROM resident WHERE key = ?", arguments: [id.key])
                 .map(CarnationDatabase.resident(from:))
         }
     }
@@ -28,7 +27,7 @@ extension CarnationDatabase {
     /// Residents matching `filter` (within `scope`, if given), ordered by area then ID.
     public func residents(matching filter: ResidentFilter, scope: [AreaPrefix]?, on date: CalendarDate, rules: RegistryRules, limit: Int?) throws -> [StoredResident] {
         let (whereSQL, args) = CarnationDatabase.compile(filter, scope: scope, on: date, rules: rules)
-        var sql = "SELECT \(CarnationDatabase.residentColumns) FROM resident WHERE \(whereSQL) ORDER BY area_code, id"
+        var sql = "SELECT \(CarnationDatabase.residentColumns) FROM resident WHERE \(whereSQL) ORDER BY area_code, key"
         var arguments = args
         if let limit { sql += " LIMIT ?"; arguments += [limit] }
         return try writer.read { db in
@@ -69,7 +68,7 @@ extension CarnationDatabase {
         for c in f.categories {
             switch c {
             case .elderly:
-                clauses.append("substr(id, 7, 8) <= ?"); args.append(compact(CalendarDate.yearsBefore(date, rules.elderlyAge)))
+                clauses.append("substr(key, 7, 8) <= ?"); args.append(compact(CalendarDate.yearsBefore(date, rules.elderlyAge)))
             case .disabled: clauses.append("disability_type IS NOT NULL")
             case .emptyNest: clauses.append("living_arrangement IN ('alone', 'spouse_only')")
             case .bedridden: clauses.append("bedridden = '1'")
@@ -79,9 +78,9 @@ extension CarnationDatabase {
             }
         }
         let (earliest, latest) = f.birthBounds(on: date)
-        // The birth date is always in the ID (characters 7–14, cross-checked on import).
-        if let latest { clauses.append("substr(id, 7, 8) <= ?"); args.append(compact(latest)) }
-        if let earliest { clauses.append("substr(id, 7, 8) >= ?"); args.append(compact(earliest)) }
+        // The birth date is always in the ID (characters 7–14 of the key, cross-checked on import).
+        if let latest { clauses.append("substr(key, 7, 8) <= ?"); args.append(compact(latest)) }
+        if let earliest { clauses.append("substr(key, 7, 8) >= ?"); args.append(compact(earliest)) }
         if !f.pension.isEmpty {
             clauses.append("pension_scheme IN (" + f.pension.map { _ in "?" }.joined(separator: ", ") + ")")
             args += f.pension.map(\.rawValue)

@@ -338,7 +338,7 @@ extension CarnationDatabase {
 
     static func apply(_ findings: [VisitFinding], to id: ResidentID, asOf: CalendarDate, _ db: Database, now: Date) throws {
         guard !findings.isEmpty else { return }
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(residentColumns) FROM resident WHERE id = ?", arguments: [id.value]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(residentColumns) FROM resident WHERE key = ?", arguments: [id.key]) else {
             throw StoreError.query("resident \(id.masked) is not in the register")
         }
         var r = try resident(from: row)
@@ -349,8 +349,8 @@ extension CarnationDatabase {
         let fields = findings.map(\.field)
         let sets = fields.map { "\($0.rawValue) = ?" }.joined(separator: ", ")
         var args: [any DatabaseValueConvertible] = fields.map { r.values[$0]! }
-        args += [ProvenanceCoding.encode(r.provenance), storeTimestamp(now), id.value]
-        try db.execute(sql: "UPDATE resident SET \(sets), provenance = ?, updated_at = ? WHERE id = ?", arguments: StatementArguments(args))
+        args += [ProvenanceCoding.encode(r.provenance), Int64(now.timeIntervalSince1970), id.key]
+        try db.execute(sql: "UPDATE resident SET \(sets), provenance = ?, updated_at = ? WHERE key = ?", arguments: StatementArguments(args))
         if findings.contains(where: { if case .deceased = $0 { return true }; if case .movedOut = $0 { return true }; return false }) {
             try db.execute(sql: "UPDATE follow_up SET closed = 1 WHERE resident_id = ?", arguments: [id.value])
             try db.execute(sql: "DELETE FROM visit WHERE resident_id = ? AND status = 'planned' AND date > ?", arguments: [id.value, asOf.description])

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Registry
 
 /// A team-day link as stored: only the SHA-256 of its token, never the token.
 public struct TeamLinkRecord: Sendable, Equatable {
@@ -143,7 +144,8 @@ extension CarnationDatabase {
     /// Residents whose own or guardian's phone is `phone` (stored normalised), for inbound replies.
     public func residentIDs(withPhone phone: String) throws -> [String] {
         try writer.read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM resident WHERE phone = ? OR guardian_phone = ? ORDER BY id", arguments: [phone, phone])
+            try Int64.fetchAll(db, sql: "SELECT key FROM resident WHERE phone = ? OR guardian_phone = ? ORDER BY key", arguments: [phone, phone])
+                .compactMap { ResidentID(key: $0)?.value }
         }
     }
 

@@ -104,3 +104,38 @@ import Testing
         #expect(try db.resident(try ResidentID(id))?.values[.phone] == "13900000000")
     }
 }
+
+@Suite struct SeenKeysTests {
+    /// Keys met before are found with their first line through every growth of the table; the
+    /// fingerprint tells a repeated row from a contradicting one.
+    @Test func remembersFirstLinesThroughGrowth() {
+        let seen = SeenKeys(expected: 4)
+        var rng = SplitMixForSeen(seed: 3)
+        var first: [Int64: (Int, Int)] = [:]
+        for line in 2..<20_000 {
+            let key = Int64(10_000_000_000_000_000 + Int(rng.next() % 5_000))
+            let fingerprint = Int(rng.next() % 3)
+            let answer = seen.firstSeen(key, line: line, fingerprint: fingerprint)
+            if let (firstLine, firstFingerprint) = first[key] {
+                #expect(answer?.line == firstLine)
+                #expect(answer?.sameFingerprint == (firstFingerprint == fingerprint))
+            } else {
+                #expect(answer == nil)
+                first[key] = (line, fingerprint)
+            }
+        }
+        #expect(seen.count == first.count)
+    }
+}
+
+private struct SplitMixForSeen {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -67,6 +67,30 @@ import Testing
             #expect(throws: ResidentIDError.self) { try ResidentID(String(chars)) }
         }
     }
+
+    /// The in-place check for already normalised IDs agrees with the full parse, and the stored key
+    /// gives the same ID back.
+    @Test func fastPathAndKeyAgreeWithTheFullParse() throws {
+        var rng = SeededRandom(seed: 7)
+        for _ in 0..<2000 {
+            let birth = CalendarDate(daysSinceEpoch: rng.int(-25000...15000))!
+            let id = ResidentID(area: "53" + String(rng.int(1000...9999)), birth: birth, sequence: rng.int(0...999))
+            #expect(ResidentID.keyIfNormalised(id.value) == id.key)
+            #expect(ResidentID(key: id.key) == id)
+            #expect(String(id.key) == String(id.value.prefix(17)))
+            // Lowercase x, spaces or a wrong check character never pass the fast path (the full parse decides).
+            let spaced = " " + id.value
+            #expect(ResidentID.keyIfNormalised(spaced) == nil)
+            #expect(try ResidentID(spaced) == id)
+            if id.value.hasSuffix("X") {
+                #expect(ResidentID.keyIfNormalised(id.value.lowercased()) == nil)
+                #expect(try ResidentID(id.value.lowercased()) == id)
+            }
+        }
+        #expect(ResidentID.keyIfNormalised("530102195002301234") == nil)  // 30 February
+        #expect(ResidentID(key: 53_010_219_500_230_123) == nil)
+        #expect(ResidentID(key: 1_234) == nil)
+    }
 }
 
 @Suite struct PhoneNumberTests {

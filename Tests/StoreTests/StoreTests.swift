@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import Registry
 @testable import Store
@@ -131,5 +132,63 @@ import Testing
             try db.audit(user: "li", action: "read", subject: "x", now: Date())
         }
         #expect(try CarnationDatabase(path: path).auditEntries(limit: 5).count == 1)
+    }
+
+    @Test func packedInsertsStoreEveryValueOnlyInTheColumnsGiven() throws {
+        let db = try CarnationDatabase()
+        let a = ResidentID(area: "532999", birth: CalendarDate(year: 1940, month: 5, day: 6)!, sequence: 11)
+        let b = ResidentID(area: "532999", birth: CalendarDate(year: 1931, month: 2, day: 28)!, sequence: 3)
+        var packed = PackedResidents()
+        packed.append(ParsedRow(id: a, values: [.id: a.value, .name: "张𠮷", .phone: "13812345678"], line: 2))
+        packed.append(ParsedRow(id: b, values: [.name: "李", .areaCode: "532999002201", .address: ""], line: 3))
+        #expect(packed.count == 2)
+        _ = try db.importing(source: "hrss", file: "t.csv", user: "tester", asOf: asOf, now: Date(), dryRun: false) { (s: ImportSession) throws -> ((), ImportRecord) in
+            try s.insertNew(packed)
+            return ((), record())
+        }
+        let backA = try #require(try db.resident(a))
+        #expect(backA.values == [.name: "张𠮷", .phone: "13812345678"])
+        #expect(backA.provenance[.phone] == Provenance(source: "hrss", asOf: asOf))
+        let backB = try #require(try db.resident(b))
+        #expect(backB.values == [.name: "李", .areaCode: "532999002201", .address: ""])
+        #expect(try db.residentIDs(withPhone: "13812345678") == [a.value])
+    }
+
+    /// A register written before the integer key (schema v3) keeps every resident, value, provenance and
+    /// time through the migration.
+    @Test func residentsMoveToTheIntegerKeyIntact() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carnation-v4-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("old.sqlite").path
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let old = try DatabaseQueue(path: path)
+        let upToV3 = CarnationDatabase.migrator
+        try upToV3.migrate(old, upTo: "v3-visits")
+        let id = ResidentID(area: "530102", birth: CalendarDate(year: 1938, month: 12, day: 31)!, sequence: 2)
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO resident (id, name, phone, provenance, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [id.value, "段玉兰", "13912345678", #"{"name":["civil","2026-10-01"],"phone":["hrss","2026-11-01"]}"#,
+                                       "2026-11-02T03:04:05Z", "2026-11-03T03:04:05Z"])
+        }
+        try old.close()
+        let db = try CarnationDatabase(path: path)
+        let back = try #require(try db.resident(id))
+        #expect(back.values == [.name: "段玉兰", .phone: "13912345678"])
+        #expect(back.provenance[.name] == Provenance(source: "civil", asOf: CalendarDate(year: 2026, month: 10, day: 1)!))
+        #expect(back.provenance[.phone] == Provenance(source: "hrss", asOf: CalendarDate(year: 2026, month: 11, day: 1)!))
+        let times = try db.writer.read { db in try Row.fetchOne(db, sql: "SELECT created_at, updated_at FROM resident WHERE key = ?", arguments: [id.key]) }
+        #expect(times?["created_at"] as Int64? == 1_793_588_645)
+        #expect(times?["updated_at"] as Int64? == 1_793_675_045)
+        var filter = ResidentFilter()
+        filter.categories = [.elderly]
+        #expect(try db.countResidents(matching: filter, scope: nil, on: today, rules: rules) == 1)
+    }
+
+    @Test func compactProvenanceDecodes() throws {
+        let id = ResidentID(area: "530102", birth: CalendarDate(year: 1938, month: 12, day: 31)!, sequence: 2)
+        let values: [ResidentField: String] = [.name: "甲", .phone: "13912345678"]
+        let p = Provenance(source: "pub@sec", asOf: asOf)
+        #expect(try ProvenanceCoding.decode(ProvenanceCoding.encodeUniform(p), resident: id, fields: values.keys) == [.name: p, .phone: p])
+        #expect(throws: StoreError.self) { try ProvenanceCoding.decode("hrss@2026-13-01", resident: id, fields: values.keys) }
     }
 }
