@@ -19,11 +19,13 @@ import Testing
 
     func people(_ n: Int) -> [StoredResident] { (1...n).map { F.resident($0, "居民\($0)", phone: String(13_800_000_000 + $0)) } }
 
-    /// A gateway that answers 200 with an HTML page (a proxy's error page), or with bytes that are not HTTP at all:
-    /// the gateway may have taken the message, so it becomes `unknown` with the answer as its reason – never resent.
+    /// A gateway that answers 200 with an HTML page (a proxy's error page), with bytes that are not HTTP at all, or
+    /// closes the connection without answering: the gateway may have taken the message, so it becomes `unknown`
+    /// with the answer as its reason – never resent.
     @Test(arguments: [
         (Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 25\r\n\r\n<html>proxy error</html>\n".utf8), "not understood"),
-        (Array("SSH-2.0-OpenSSH_9.6\r\n\u{00}\u{ff}garbage".utf8), ""),
+        (Array("SSH-2.0-OpenSSH_9.6\r\n\u{00}\u{ff}garbage".utf8), "may have been sent"),
+        ([], "may have been sent"),  // reads the request, closes without a byte of answer
     ])
     func aGatewayAnsweringGarbageLeavesEachMessageUnknownAndNeverResends(answer: [UInt8], reasonContains: String) async throws {
         let sink = try HTTPSink(answer: answer, closeAfterAnswer: true)
@@ -50,6 +52,34 @@ import Testing
         let status = try F.service(db, s).status(c.name, now: clock.now())
         #expect(status.counts.count(.unknown) == 4)
         #expect(status.counts.failuresByReason.values.reduce(0, +) == 4)
+    }
+
+    /// A gateway that answers 429 (or 503) with Retry-After: nothing was sent, so each message is tried again no
+    /// sooner than asked, and goes out once when the gateway takes it again.
+    @Test(arguments: [429, 503])
+    func refusedForNowIsRetriedAfterTheAskedWaitAndSentOnce(status: Int) async throws {
+        let refuse = Array("HTTP/1.1 \(status) Busy\r\nRetry-After: 120\r\nContent-Length: 5\r\n\r\nbusy\n".utf8)
+        let sink = try HTTPSink(answer: refuse)
+        defer { sink.stop() }
+        let n = 3
+        let db = try F.database(people(n))
+        let clock = TestClock(F.at(10))
+        let s = F.settings()
+        let c = try F.sendingCampaign(db, s, now: clock.now())
+        let d = try Dispatcher(database: db, settings: s, gateways: DispatchGateways(sms: try kannel(sink)), clock: clock, owner: "d", random: { 0.5 })
+        let start = clock.now()
+        _ = try await d.run(untilIdle: true)
+        let refused = try db.outboxMessages(campaignID: c.id)
+        #expect(refused.allSatisfy { $0.state == .queued && $0.attempts == 1 && $0.dueAt >= start.addingTimeInterval(120) }, "\(refused.map(\.state))")
+        #expect(refused.allSatisfy { ($0.reason ?? "").contains("HTTP \(status)") && ($0.reason ?? "").contains("asked to wait 120 s") })
+        #expect(sink.snapshot().requests == n)
+        sink.answer(with: nil)
+        clock.advance(121)
+        _ = try await d.run(untilIdle: true)
+        let rows = try db.outboxMessages(campaignID: c.id)
+        #expect(rows.allSatisfy { $0.state == .accepted && $0.attempts == 2 })
+        // Each number: the refused request and the one that was taken.
+        #expect(sink.snapshot().perNumber.values.allSatisfy { $0 == 2 })
     }
 
     /// Kannel is down when the campaign starts (its port refuses connections) and comes up five minutes later:

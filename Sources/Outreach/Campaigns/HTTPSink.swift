@@ -18,15 +18,16 @@ public final class HTTPSink: @unchecked Sendable {
     private var total = 0
 
     /// The bytes sent back for every request.
-    private let answer: [UInt8]
+    private var answer: [UInt8]
     /// Close the connection after the first answer (for answers that are not HTTP).
-    private let closeAfterAnswer: Bool
+    private var closeAfterAnswer: Bool
     /// How long each answer waits (a gateway that takes its time, so a killed client leaves requests in flight).
     private let answerDelay: Double
     private let started = NSLock()
     private var listening = false
 
-    /// A sink answering like Kannel. `answer` replaces the whole reply (for a gateway answering garbage);
+    /// A sink answering like Kannel. `answer` replaces the whole reply (for a gateway answering garbage; empty:
+    /// close without a byte of answer);
     /// with `listening` false the port refuses connections until `listen()` (a gateway that is down).
     public init(answer: [UInt8]? = nil, closeAfterAnswer: Bool = false, answerDelay: Double = 0, listening: Bool = true) throws {
         let (fd, boundPort) = try LoopbackListener.open(backlog: 256, listening: listening)
@@ -36,6 +37,11 @@ public final class HTTPSink: @unchecked Sendable {
         self.closeAfterAnswer = closeAfterAnswer
         self.answerDelay = answerDelay
         if listening { start() }
+    }
+
+    /// Changes the answer from now on (nil: Kannel's "0: Accepted for delivery").
+    public func answer(with bytes: [UInt8]?, closeAfterAnswer close: Bool = false) {
+        lock.withLock { answer = bytes ?? Self.kannelAccepted; closeAfterAnswer = close }
     }
 
     /// Starts taking connections (a sink made with `listening: false` comes up).
@@ -84,8 +90,9 @@ public final class HTTPSink: @unchecked Sendable {
                 count(requestLine: pending[0..<end])
                 pending.removeFirst(end + 4)
                 if answerDelay > 0 { Thread.sleep(forTimeInterval: answerDelay) }
-                let ok = answer.withUnsafeBytes { write(client, $0.baseAddress!, $0.count) }
-                if ok <= 0 || closeAfterAnswer { return }
+                let (bytes, close) = lock.withLock { (answer, closeAfterAnswer) }
+                let ok = bytes.isEmpty ? 0 : bytes.withUnsafeBytes { write(client, $0.baseAddress!, $0.count) }
+                if ok <= 0 || close { return }
             }
             let n = read(client, &buffer, buffer.count)
             if n <= 0 { return }
