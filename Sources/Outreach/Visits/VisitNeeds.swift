@@ -100,7 +100,7 @@ public struct VisitNeedFinder: Sendable {
         return out
     }
 
-    /// One need for every message that missed the resident within the look-back and since their last visit outcome.
+    /// One need for all the messages that missed the resident within the look-back and after their last visit outcome.
     private func unreachedNeed(_ u: UnreachedRule, _ r: Resident) -> VisitNeed? {
         let seen = history.lastOutcome(r.id.value)
         // In the order they ended (the store gives them oldest first).
