@@ -61,6 +61,8 @@ let package = Package(
             "Web", "Outreach", "Store", "Registry", "Messaging", "Speech",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Registry"]),
+        // Store, Messaging, Outreach: the dispatch tests read the outbox, build delivery reports as Kannel would,
+        // and run a Kannel-like sink (HTTPSink) in process.
+        .testTarget(name: "EndToEndTests", dependencies: ["Registry", "Store", "Messaging", "Outreach"]),
     ]
 )

@@ -203,13 +203,17 @@ public struct UnreachedResident: Sendable, Equatable {
 }
 
 extension CarnationDatabase {
-    /// Residents (every member of a merged message) whose message failed or expired since `since`.
+    /// Residents (every member of a merged message) whose message failed or expired since `since`. Messages to a
+    /// phone that opted out are left out: the resident asked for no messages, and a provider's refusal is that wish kept.
+    /// (Withdrawn messages – opted out while waiting, campaign cancelled – are `cancelled`, never here.)
     public func unreachedResidents(since: Date) throws -> [UnreachedResident] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT m.resident_id, c.name, o.channel, o.state, coalesce(o.reason, o.state) AS reason, o.final_at
                 FROM outbox o JOIN outbox_member m ON m.outbox_id = o.id JOIN campaign c ON c.id = o.campaign_id
-                WHERE o.state IN ('failed', 'expired') AND o.final_at >= ? ORDER BY o.final_at, m.resident_id
+                WHERE o.state IN ('failed', 'expired') AND o.final_at >= ?
+                  AND NOT EXISTS (SELECT 1 FROM opt_out p WHERE p.phone = o.phone)
+                ORDER BY o.final_at, m.resident_id
                 """, arguments: [since.timeIntervalSince1970]).map { row in
                 UnreachedResident(residentID: row[0], campaign: row[1], channel: OutboxChannel(rawValue: row[2]) ?? .sms,
                                   state: OutboxState(rawValue: row[3]) ?? .failed, reason: row[4], at: Date(timeIntervalSince1970: row[5]))

@@ -174,6 +174,15 @@ public enum DeliveryReportEffect: Sendable, Equatable {
     case unknownMessage
 }
 
+/// A delivery report as the store keeps it: every report is kept, also one for a message it does not know.
+public struct RecordedDeliveryReport: Sendable, Equatable {
+    public var gateway: String
+    public var status: String
+    public var detail: String
+    /// What it did (`DeliveryReportEffect`, as text).
+    public var effect: String
+}
+
 /// What a delivery report means for the outbox, in the store's terms (the Messaging module maps
 /// Kannel and provider reports onto this).
 public enum DeliveryReportKind: Sendable, Equatable {
@@ -385,6 +394,15 @@ extension CarnationDatabase {
             try db.execute(sql: "INSERT INTO delivery_report (outbox_id, gateway, status, at, detail, effect) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [outboxID, gateway, status, t, detail, "\(effect)"])
             return effect
+        }
+    }
+
+    /// The delivery reports recorded for outbox id `outboxID` (also when no such message exists), oldest first.
+    public func deliveryReports(outboxID: Int64) throws -> [RecordedDeliveryReport] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT gateway, status, detail, effect FROM delivery_report WHERE outbox_id = ? ORDER BY id", arguments: [outboxID]).map {
+                RecordedDeliveryReport(gateway: $0["gateway"], status: $0["status"], detail: $0["detail"], effect: $0["effect"])
+            }
         }
     }
 

@@ -7,11 +7,12 @@ struct CarnationBinary {
     let binary: URL
     let content: URL
 
-    init() throws {
+    /// `content`: another content directory than the checkout's (a copy a test changes).
+    init(content: URL? = nil) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let env = ProcessInfo.processInfo.environment
         binary = URL(fileURLWithPath: env["CARNATION_BIN"] ?? root.appendingPathComponent(".build/debug/carnation").path)
-        content = URL(fileURLWithPath: env["CARNATION_CONTENT"] ?? root.appendingPathComponent("content").path)
+        self.content = content ?? URL(fileURLWithPath: env["CARNATION_CONTENT"] ?? root.appendingPathComponent("content").path)
         home = FileManager.default.temporaryDirectory.appendingPathComponent("carnation-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -26,8 +27,8 @@ struct CarnationBinary {
 
     struct Run { var status: Int32; var out: String; var err: String }
 
-    @discardableResult
-    func run(_ args: [String], user: String? = nil) throws -> Run {
+    /// The binary with `args`, in the working directory, not yet started.
+    func process(_ args: [String], user: String? = nil) -> Process {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
@@ -39,6 +40,12 @@ struct CarnationBinary {
         env.removeValue(forKey: "CARNATION_CONFIG")
         if let user { env["CARNATION_USER"] = user }
         p.environment = env
+        return p
+    }
+
+    @discardableResult
+    func run(_ args: [String], user: String? = nil) throws -> Run {
+        let p = process(args, user: user)
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -171,4 +171,40 @@ import Testing
         #expect(counts.count(.accepted) == 1 && counts.count(.cancelled) == 1)
         #expect(counts.failuresByReason == ["campaign cancelled": 1])
     }
+
+    @Test func unreachedResidentsAreEveryMemberOfAFailedOrExpiredMessageButNotOptedOutOrWithdrawn() throws {
+        let db = try CarnationDatabase()
+        let c = try makeCampaign(db)
+        _ = try db.enqueue(campaignID: c.id, [
+            message("R1", phone: "13800000001"),
+            message("R2", phone: "13800000002", members: ["R2", "R3"]),  // one phone, two residents
+            message("R4", phone: "13800000004"),
+            message("R5", phone: "13800000005"),
+            message("R6", phone: "13800000006"),
+            message("R7", phone: "13800000007"),
+        ], due: t0, notAfter: nil, now: t0)
+        // R7's phone opts out while its message waits: withdrawn (cancelled), not unreached.
+        #expect(try db.optOut(phone: "13800000007", source: "reply: 退订", now: t0) == 1)
+        let claimed = try db.claimDue(now: t0, limit: 10, leaseSeconds: 60, owner: "A")
+        #expect(claimed.count == 5)
+        let id = { (r: String) in claimed.first { $0.residentID == r }!.id }
+        try db.record([.failed(id: id("R1"), reason: "rejected: 403"), .accepted(id: id("R2"), gateway: "kannel", gatewayMessageID: nil),
+                       .accepted(id: id("R4"), gateway: "kannel", gatewayMessageID: nil), .accepted(id: id("R5"), gateway: "kannel", gatewayMessageID: nil),
+                       .failed(id: id("R6"), reason: "rejected: 403")], owner: "A", now: t0)
+        // R2+R3: undeliverable; R4: delivered; R5: no report in time; R6's phone opts out after its message failed.
+        _ = try db.applyDeliveryReport(outboxID: id("R2"), kind: .failed, status: "undelivered", gateway: "kannel", detail: "", now: t0)
+        _ = try db.applyDeliveryReport(outboxID: id("R4"), kind: .delivered, status: "delivered", gateway: "kannel", detail: "", now: t0)
+        #expect(try db.expireUnreported(olderThan: 3600, now: t0.addingTimeInterval(7200)) == 1)
+        _ = try db.optOut(phone: "13800000006", source: "reply: TD", now: t0)
+        let unreached = try db.unreachedResidents(since: t0)
+        #expect(unreached.map(\.residentID).sorted() == ["R1", "R2", "R3", "R5"])
+        #expect(unreached.first { $0.residentID == "R5" }?.state == .expired)
+        #expect(unreached.first { $0.residentID == "R3" }?.reason == "delivery report: undelivered")
+        #expect(unreached.allSatisfy { $0.campaign == c.name && $0.channel == .sms })
+        // Only what ended since the given moment.
+        #expect(try db.unreachedResidents(since: t0.addingTimeInterval(3600)).map(\.residentID) == ["R5"])
+        // A late report that the expired message did arrive takes R5 off.
+        _ = try db.applyDeliveryReport(outboxID: id("R5"), kind: .delivered, status: "delivered", gateway: "kannel", detail: "", now: t0.addingTimeInterval(7300))
+        #expect(try db.unreachedResidents(since: t0).map(\.residentID).sorted() == ["R1", "R2", "R3"])
+    }
 }

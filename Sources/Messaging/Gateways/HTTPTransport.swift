@@ -82,11 +82,13 @@ public final class URLSessionTransport: HTTPTransport {
     }
 
     /// Connection failures before anything was written are `notConnected`; everything else may have
-    /// reached the server.
+    /// reached the server. `unsupportedURL` is among the latter: libcurl reports an answer that is not HTTP
+    /// ("Received HTTP/0.9 when not allowed") with it, after the request went out (gateway URLs are checked
+    /// for http/https when the configuration is read, so it cannot mean a bad scheme here).
     static func classify(_ error: URLError) -> HTTPOutcome {
         switch error.code {
         case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet,
-             .unsupportedURL, .badURL, .secureConnectionFailed, .serverCertificateUntrusted,
+             .badURL, .secureConnectionFailed, .serverCertificateUntrusted,
              .serverCertificateHasBadDate, .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
             return .notConnected("\(error.code.rawValue): \(error.localizedDescription)")
         default:

@@ -8,8 +8,9 @@ import Darwin
 /// A listening TCP socket on 127.0.0.1 with a port the system picks: the shared start of the
 /// loopback HTTP servers used by the gateway tests and the dispatch benchmark's sink.
 public enum LoopbackListener {
-    /// Opens, binds and listens; returns the descriptor (the caller closes it) and the port.
-    public static func open(backlog: Int32) throws -> (descriptor: Int32, port: UInt16) {
+    /// Opens, binds and listens; returns the descriptor (the caller closes it) and the port. With `listening`
+    /// false the port is bound but refuses connections until the caller calls `listen` itself (a gateway "down").
+    public static func open(backlog: Int32, listening: Bool = true) throws -> (descriptor: Int32, port: UInt16) {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -25,7 +26,7 @@ public enum LoopbackListener {
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0, listen(fd, backlog) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+        guard bound == 0, !listening || listen(fd, backlog) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
         var actual = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &actual) {

@@ -5,6 +5,8 @@ public enum CampaignError: Error, Equatable, CustomStringConvertible {
     case noChannels
     case invalidWindow(String)
     case unknownExplainer(name: String, known: [String])
+    /// The campaign's explainer was removed after the campaign was created: nothing new can be rendered.
+    case explainerGone(campaign: String, explainer: String, known: [String], inOutbox: Int, waiting: Int)
     case needsApproval(campaign: String, messages: Int, threshold: Int)
     case sameApprover(campaign: String, user: String)
     case wrongState(campaign: String, state: String, action: String, hint: String)
@@ -21,6 +23,15 @@ public enum CampaignError: Error, Equatable, CustomStringConvertible {
         case let .invalidWindow(d): return "send window: \(d); write times as YYYY-MM-DDTHH:MM (local time) and make --not-before earlier than --not-after"
         case let .unknownExplainer(name, known):
             return "no explainer named '\(name)'\(known.isEmpty ? "; add one under content/explainers/" : "; known: \(known.joined(separator: ", "))")"
+        case let .explainerGone(c, e, known, inOutbox, waiting):
+            var s = "campaign '\(c)' uses explainer '\(e)', which is no longer under content/explainers/: nothing was written or sent now. "
+            if inOutbox > 0 {
+                s += "Its \(inOutbox) messages already in the outbox keep the text they were written with"
+                s += waiting > 0 ? "; the \(waiting) still waiting are sent by `carnation dispatch` (or withdrawn by `carnation campaign cancel \(c)`). "
+                    : " and are all sent or settled. "
+            }
+            s += "To reach more residents, restore content/explainers/\(e).yaml, or create a new campaign"
+            return s + (known.isEmpty ? "." : " with one of: \(known.joined(separator: ", ")).")
         case let .needsApproval(c, n, t):
             return "campaign '\(c)' has \(n) messages, more than \(t): approve it first with `carnation campaign approve \(c)` (by another user)"
         case let .sameApprover(c, u):

@@ -129,6 +129,14 @@ public struct CampaignService: Sendable {
                           wouldHold: 0, holdUntil: nil, invalid: [])
     }
 
+    /// The error for campaign `c` when its explainer is not among `known` any more, with what its outbox holds:
+    /// messages already written keep their text and are still dispatched; only new writes are impossible.
+    public func explainerGone(_ c: CampaignRecord, known: [String], now: Date) throws -> CampaignError {
+        let counts = try database.campaignCounts(c.id, now: now)
+        return .explainerGone(campaign: c.name, explainer: c.explainer, known: known, inOutbox: counts.total,
+                              waiting: counts.count(.queued) + counts.count(.held) + counts.count(.sending))
+    }
+
     /// Pauses (the dispatcher stops claiming its messages), resumes, or cancels (waiting messages are withdrawn).
     public func setState(_ name: String, to target: CampaignState, now: Date) throws -> CampaignRecord {
         let c = try campaign(name)

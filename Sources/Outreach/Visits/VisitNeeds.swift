@@ -13,6 +13,33 @@ public struct VisitHistory: Sendable {
     public func last(_ resident: String, kind: VisitKind, where matching: (VisitStatus) -> Bool) -> CalendarDate? {
         facts[resident]?.filter { $0.kind == kind.rawValue && matching($0.status) }.map(\.last).max()
     }
+
+    /// The latest date any visit to `resident` had an outcome recorded.
+    public func lastOutcome(_ resident: String) -> CalendarDate? { facts[resident]?.map(\.last).max() }
+}
+
+/// A campaign message that did not reach a resident: it failed or expired on `day` (the office's calendar day).
+public struct MissedMessage: Sendable, Equatable {
+    public var residentID: String
+    public var campaign: String
+    public var channel: OutboxChannel
+    /// Expired (no final report in time, or the campaign window closed) rather than failed.
+    public var expired: Bool
+    public var day: CalendarDate
+
+    public init(residentID: String, campaign: String, channel: OutboxChannel, expired: Bool, day: CalendarDate) {
+        self.residentID = residentID; self.campaign = campaign; self.channel = channel; self.expired = expired; self.day = day
+    }
+
+    /// What the team reads: "短信未送达", "语音电话未确认接听"…
+    var chinese: String {
+        switch (channel, expired) {
+        case (.sms, false): return "短信未送达"
+        case (.sms, true): return "短信未确认送达"
+        case (.voice, false): return "语音电话未接通"
+        case (.voice, true): return "语音电话未确认接听"
+        }
+    }
 }
 
 /// Turns residents into visit needs by the rules in content (pure: the date comes in).
@@ -25,12 +52,15 @@ public struct VisitNeedFinder: Sendable {
     public var followUps: [String: [FollowUp]]
     /// When residents can be visited, by resident ID (the rest: any time of the team's day).
     public var availability: [String: Availability]
+    /// Campaign messages that did not reach them, by resident ID.
+    public var missed: [String: [MissedMessage]]
 
     public init(book: VisitRuleBook, registryRules: RegistryRules, today: CalendarDate, history: VisitHistory = VisitHistory([]),
-                followUps: [FollowUp] = [], availability: [String: Availability] = [:]) {
+                followUps: [FollowUp] = [], availability: [String: Availability] = [:], missed: [MissedMessage] = []) {
         self.book = book; self.registryRules = registryRules; self.today = today; self.history = history
         self.followUps = Dictionary(grouping: followUps, by: \.residentID)
         self.availability = availability
+        self.missed = Dictionary(grouping: missed, by: \.residentID)
     }
 
     /// The needs of one resident on `today`: none for the deceased and moved-out; at most one welfare check.
@@ -66,7 +96,29 @@ public struct VisitNeedFinder: Sendable {
             n.followUp = f.id
             out.append(n)
         }
+        if let u = book.unreached, let n = unreachedNeed(u, r) { out.append(n) }
         return out
+    }
+
+    /// One need for all the messages that missed the resident within the look-back and after their last visit outcome.
+    private func unreachedNeed(_ u: UnreachedRule, _ r: Resident) -> VisitNeed? {
+        let seen = history.lastOutcome(r.id.value)
+        // In the order they ended (the store gives them oldest first).
+        let open = (missed[r.id.value] ?? []).enumerated().filter { _, m in
+            m.day <= today && m.day.adding(days: u.lookBackDays) >= today && !(seen.map { $0 >= m.day } ?? false)
+        }.sorted { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }.map(\.element)
+        guard let first = open.first else { return nil }
+        var n = base(u.rule, r)
+        n.due = first.day.adding(days: u.dueDays)
+        n.earliest = first.day.adding(days: 1)
+        // "短信未送达：A、B；语音电话未接通：C", each campaign once, oldest first.
+        var campaigns: [String: [String]] = [:], order: [String] = []
+        for m in open {
+            if campaigns[m.chinese] == nil { order.append(m.chinese) }
+            if !(campaigns[m.chinese] ?? []).contains(m.campaign) { campaigns[m.chinese, default: []].append(m.campaign) }
+        }
+        n.reason = order.map { $0 + "：" + campaigns[$0]!.joined(separator: "、") }.joined(separator: "；")
+        return n
     }
 
     private func base(_ rule: VisitRule, _ r: Resident) -> VisitNeed {
@@ -120,7 +172,7 @@ public struct VisitNeedFinder: Sendable {
                 n.due = today
                 n.reason = "\(rule.title)：尚无探访记录，每\(rule.everyDays)天一次"
             }
-        case .followUp:
+        case .followUp, .unreached:
             return nil
         }
         return n

@@ -8,6 +8,8 @@ public enum VisitKind: String, Sendable, CaseIterable, Codable {
     case enrolment
     case welfareCheck = "welfare-check"
     case followUp = "follow-up"
+    /// A campaign message that did not reach the resident (failed or expired).
+    case unreached
 
     public var chinese: String {
         switch self {
@@ -16,6 +18,7 @@ public enum VisitKind: String, Sendable, CaseIterable, Codable {
         case .enrolment: return "参保动员"
         case .welfareCheck: return "探访"
         case .followUp: return "回访"
+        case .unreached: return "未送达回访"
         }
     }
 }
@@ -79,6 +82,23 @@ public struct VisitRule: Sendable, Equatable {
     }
 }
 
+/// Turns campaign messages that did not reach a resident into one visit need (content: `unreached:`).
+public struct UnreachedRule: Sendable, Equatable {
+    /// Title, task, duration and priority (id "unreached", kind `.unreached`).
+    public var rule: VisitRule
+    /// Messages that ended longer ago than this are not turned into visits.
+    public var lookBackDays: Int
+    /// The visit is due this many days after the first message that missed the resident.
+    public var dueDays: Int
+    /// Where the rule comes from, and how sure.
+    public var source: String
+    public var status: String
+
+    public init(rule: VisitRule, lookBackDays: Int, dueDays: Int, source: String, status: String) {
+        self.rule = rule; self.lookBackDays = lookBackDays; self.dueDays = dueDays; self.source = source; self.status = status
+    }
+}
+
 /// Speed and road factor of one travel mode, for estimates from coordinates.
 public struct TravelSpeed: Sendable, Equatable {
     public var kilometresPerHour: Double
@@ -92,6 +112,8 @@ public struct VisitRuleBook: Sendable, Equatable {
     public var rules: [VisitRule]
     /// The follow-up rule (kind `.followUp`, id "follow-up"): duration, priority, what to do.
     public var followUp: VisitRule
+    /// Messages that did not reach a resident (nil: not turned into visits).
+    public var unreached: UnreachedRule?
     /// Languages every team speaks; a resident speaking none of them needs a speaker of theirs.
     public var commonLanguages: [String]
     /// Skill needed for a disability type (the certificate's number).
@@ -104,13 +126,18 @@ public struct VisitRuleBook: Sendable, Equatable {
     public var status: String
 
     public init(rules: [VisitRule], followUp: VisitRule, commonLanguages: [String] = ["汉语"], disabilitySkills: [Int: String] = [:],
-                notHomeRetryDays: Int = 3, refusalPauseDays: Int = 180, travel: [TravelMode: TravelSpeed] = [:], source: String = "", status: String = "unverified") {
-        self.rules = rules; self.followUp = followUp; self.commonLanguages = commonLanguages; self.disabilitySkills = disabilitySkills
+                notHomeRetryDays: Int = 3, refusalPauseDays: Int = 180, travel: [TravelMode: TravelSpeed] = [:], source: String = "", status: String = "unverified",
+                unreached: UnreachedRule? = nil) {
+        self.rules = rules; self.followUp = followUp; self.unreached = unreached; self.commonLanguages = commonLanguages; self.disabilitySkills = disabilitySkills
         self.notHomeRetryDays = notHomeRetryDays; self.refusalPauseDays = refusalPauseDays; self.travel = travel
         self.source = source; self.status = status
     }
 
-    public func rule(_ id: String) -> VisitRule? { id == followUp.id ? followUp : rules.first { $0.id == id } }
+    public func rule(_ id: String) -> VisitRule? {
+        if id == followUp.id { return followUp }
+        if let u = unreached, id == u.rule.id { return u.rule }
+        return rules.first { $0.id == id }
+    }
 
     public func speed(_ mode: TravelMode) -> TravelSpeed {
         travel[mode] ?? {

@@ -28,7 +28,9 @@ extension VisitRuleBook {
             case "not_home_retry_days": book.notHomeRetryDays = try y.int(v, "not_home_retry_days", 1...60)
             case "refusal_pause_days": book.refusalPauseDays = try y.int(v, "refusal_pause_days", 0...3650)
             case "follow_up":
-                followUp = try rule(v, y, id: "follow-up", kind: .followUp)
+                var none: [String: Node] = [:]
+                followUp = try rule(v, y, id: "follow-up", kind: .followUp, extras: &none)
+            case "unreached": book.unreached = try unreached(v, y)
             case "travel":
                 guard let m = v.mapping else { throw y.error(v, "travel must map foot, motorbike, car to {speed_kmh, road_factor}") }
                 for (mk, mv) in m {
@@ -41,8 +43,9 @@ extension VisitRuleBook {
                 }
             case "rules":
                 guard let seq = v.sequence else { throw y.error(v, "rules must be a list") }
-                for r in seq { rules.append(try rule(r, y, id: nil, kind: nil)) }
-            default: throw y.error(k, "unknown key '\(k.string ?? "")' (expected rules, follow_up, travel, common_languages, disability_skills, not_home_retry_days, refusal_pause_days, source, status, from)")
+                var none: [String: Node] = [:]
+                for r in seq { rules.append(try rule(r, y, id: nil, kind: nil, extras: &none)) }
+            default: throw y.error(k, "unknown key '\(k.string ?? "")' (expected rules, follow_up, unreached, travel, common_languages, disability_skills, not_home_retry_days, refusal_pause_days, source, status, from)")
             }
         }
         let ids = rules.map(\.id)
@@ -53,7 +56,25 @@ extension VisitRuleBook {
         return book
     }
 
-    private static func rule(_ node: Node, _ y: YAMLReader, id fixedID: String?, kind fixedKind: VisitKind?) throws(VisitError) -> VisitRule {
+    /// The `unreached:` section: a rule plus its look-back and due days, which must be given.
+    private static func unreached(_ node: Node, _ y: YAMLReader) throws(VisitError) -> UnreachedRule {
+        var extras: [String: Node] = [:]
+        let r = try rule(node, y, id: "unreached", kind: .unreached, extras: &extras,
+                         extraKeys: ["look_back_days", "due_days", "source", "status"])
+        func figure(_ key: String, _ range: ClosedRange<Int>) throws(VisitError) -> Int {
+            guard let v = extras[key] else { throw y.error(node, "`unreached` needs `\(key)`") }
+            return try y.int(v, key, range)
+        }
+        guard let source = extras["source"] else { throw y.error(node, "`unreached` needs a `source` (where the rule comes from)") }
+        var status = "unverified"
+        if let s = extras["status"] { status = try y.string(s, "status") }
+        return UnreachedRule(rule: r, lookBackDays: try figure("look_back_days", 1...3650), dueDays: try figure("due_days", 0...365),
+                             source: try y.string(source, "source"), status: status)
+    }
+
+    /// One rule. Keys in `extraKeys` (the caller's own figures) are handed back in `extras` instead of being errors.
+    private static func rule(_ node: Node, _ y: YAMLReader, id fixedID: String?, kind fixedKind: VisitKind?,
+                             extras: inout [String: Node], extraKeys: Set<String> = []) throws(VisitError) -> VisitRule {
         guard let m = node.mapping else { throw y.error(node, "a rule must be a mapping") }
         var id = fixedID ?? "", kind = fixedKind, title = "", task = "", explainer: String?
         var who = VisitCondition(), lead = 14, duration = 20, priority = 50, skills: [String] = []
@@ -64,7 +85,7 @@ extension VisitRuleBook {
             switch key {
             case "id" where fixedID == nil: id = try y.string(v, key)
             case "kind" where fixedKind == nil:
-                guard let kk = VisitKind(rawValue: try y.string(v, key)), kk != .followUp else {
+                guard let kk = VisitKind(rawValue: try y.string(v, key)), kk != .followUp, kk != .unreached else {
                     throw y.error(v, "kind must be certification, pension-claim, enrolment or welfare-check")
                 }
                 kind = kk
@@ -81,6 +102,7 @@ extension VisitRuleBook {
             case "within_days": within = try y.int(v, key, 0...3650)
             case "repeat_days": repeatDays = try y.int(v, key, 1...3650)
             case "every_days": every = try y.int(v, key, 1...3650)
+            case _ where extraKeys.contains(key): extras[key] = v
             default: throw y.error(k, "unknown key '\(key)' in rule '\(id)'")
             }
         }

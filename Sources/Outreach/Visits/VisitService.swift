@@ -8,16 +8,19 @@ public struct VisitService: Sendable {
     public let database: CarnationDatabase
     public let book: VisitRuleBook
     public let registryRules: RegistryRules
+    /// The office's time zone: which calendar day a message failed on.
+    public let timeZone: TimeZone
 
-    public init(database: CarnationDatabase, book: VisitRuleBook, registryRules: RegistryRules) {
-        self.database = database; self.book = book; self.registryRules = registryRules
+    public init(database: CarnationDatabase, book: VisitRuleBook, registryRules: RegistryRules,
+                timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) {
+        self.database = database; self.book = book; self.registryRules = registryRules; self.timeZone = timeZone
     }
 
     /// Every visit need on `date` among residents in `scope` (nil: everywhere) and `area` (nil: all), most urgent first.
     public func needs(on date: CalendarDate, scope: [AreaPrefix]?, area: AreaPrefix? = nil) throws -> [VisitNeed] {
         let finder = VisitNeedFinder(book: book, registryRules: registryRules, today: date,
                                      history: VisitHistory(try database.visitOutcomeFacts()), followUps: try database.openFollowUps(),
-                                     availability: try database.availability())
+                                     availability: try database.availability(), missed: try missedMessages(on: date))
         var prefixes = scope
         if let area {
             if let s = scope, !s.contains(where: { area.value.hasPrefix($0.value) }) { return [] }
@@ -26,6 +29,19 @@ public struct VisitService: Sendable {
         var out: [VisitNeed] = []
         try database.forEachResident(scope: prefixes) { out += finder.needs(of: $0) }
         return out.sorted { VisitPlanner.urgency($0, $1, on: date) }
+    }
+
+    /// Campaign messages that failed or expired within the unreached rule's look-back before `date`.
+    func missedMessages(on date: CalendarDate) throws -> [MissedMessage] {
+        guard let rule = book.unreached else { return [] }
+        let from = date.adding(days: -rule.lookBackDays)
+        let fromSeconds = Double(from.daysSinceEpoch * 86400)
+        let since = Date(timeIntervalSince1970: fromSeconds - Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: fromSeconds))))
+        return try database.unreachedResidents(since: since).map { u in
+            let seconds = Int(u.at.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: u.at)
+            let day = CalendarDate(daysSinceEpoch: Int((Double(seconds) / 86400).rounded(.down)))!
+            return MissedMessage(residentID: u.residentID, campaign: u.campaign, channel: u.channel, expired: u.state == .expired, day: day)
+        }
     }
 
     /// What `plan` did.

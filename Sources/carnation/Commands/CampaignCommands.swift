@@ -79,7 +79,7 @@ struct CampaignEnvironment {
         let renderer = try ExplainCommand.renderer(office, options: options)
         let definition: ExplainerDefinition
         do { definition = try renderer.catalog.definition(named: c.explainer) } catch {
-            throw CampaignError.unknownExplainer(name: c.explainer, known: renderer.catalog.definitions.map(\.name))
+            throw try service.explainerGone(c, known: renderer.catalog.definitions.map(\.name), now: Date())
         }
         var s = settings
         if s.signature == nil { s.signature = renderer.signature }
@@ -231,7 +231,9 @@ struct CampaignStatusCommand: AsyncParsableCommand {
             }
             CampaignText.endProgress()
         }
-        let s = StatusJSON(try env.service.status(name, now: Date()), settings: env.settings)
+        var s = StatusJSON(try env.service.status(name, now: Date()), settings: env.settings)
+        // Only a note: the messages already written do not need their explainer any more.
+        if let known = try? env.knownExplainers(options: office), !known.contains(s.campaign.explainer) { s.explainerMissing = true }
         if office.json { try printJSON(s) } else { print(CampaignText.status(s)) }
     }
 }
@@ -382,6 +384,8 @@ struct StatusJSON: Encodable {
     var heldUntil: String?
     var heldReason: String?
     var failuresByReason: [String: Int]
+    /// The campaign's explainer is no longer in content (set by `status` only).
+    var explainerMissing: Bool?
 
     init(_ s: CampaignService.Status, settings: CampaignSettings) {
         campaign = CampaignJSON(s.campaign, settings: settings)
@@ -462,8 +466,15 @@ enum CampaignText {
         var out = "campaign '\(s.campaign.name)': \(s.campaign.state), \(s.total) messages\n"
         let order = OutboxState.allCases.map(\.rawValue)
         out += table(["state", "状态", "messages"], order.compactMap { k in s.states[k].map { [k, OutboxState(rawValue: k)?.chinese ?? "", String($0)] } })
-        if let u = s.heldUntil { out += "held until \(u.suffix(5))\(s.heldReason.map { " (\($0))" } ?? "")\n" }
+        if let u = s.heldUntil {
+            // "quiet hours: held until 08:00" → "quiet hours": the time is already on the line.
+            let reason = s.heldReason.map { $0.components(separatedBy: ": held until").first ?? $0 }
+            out += "held until \(u.suffix(5))\(reason.map { " (\($0))" } ?? ""): \(s.states[OutboxState.held.rawValue] ?? 0) messages\n"
+        }
         if s.messagesPerSecond > 0 { out += "rate \(s.messagesPerSecond)/s" + (s.secondsLeft.map { ", about \(Int($0)) s left" } ?? "") + "\n" }
+        if s.explainerMissing == true {
+            out += "note: explainer '\(s.campaign.explainer)' is no longer under content/explainers/: messages already written are sent as written; `campaign send` cannot add residents\n"
+        }
         if !s.failuresByReason.isEmpty {
             out += "not delivered, by reason:\n" + table(["reason", "messages"], s.failuresByReason.sorted { $0.value > $1.value }.map { [$0.key, String($0.value)] })
         }
