@@ -53,6 +53,9 @@ public enum DirectMessageError: Error, Equatable, CustomStringConvertible {
 }
 
 extension CarnationDatabase {
+    /// The explainer column of a system campaign (it has no explainer and no audience).
+    public static let directExplainer = "(direct)"
+
     /// Writes `message` into the system campaign `campaign` (created, or set sending again, as needed), in one
     /// transaction. A paused system campaign keeps its new message waiting; a cancelled one refuses it.
     public func enqueueDirect(_ message: NewDirectMessage, campaign: String, createdBy: String, due: Date, now: Date) throws -> DirectEnqueue {
@@ -78,8 +81,8 @@ extension CarnationDatabase {
             // A system campaign: no explainer, no audience filter, no approval (it writes to staff, one message at a time).
             try db.execute(sql: """
                 INSERT INTO campaign (name, explainer, audience, channels, not_before, not_after, state, created_by, created_at, approved_by, approved_at, planned, updated_at)
-                VALUES (?, '(direct)', '{"direct":true}', 'sms', NULL, NULL, 'sending', ?, ?, ?, ?, NULL, ?)
-                """, arguments: [campaign, createdBy, t, createdBy, t, t])
+                VALUES (?, ?, '{"direct":true}', 'sms', NULL, NULL, 'sending', ?, ?, ?, ?, NULL, ?)
+                """, arguments: [campaign, CarnationDatabase.directExplainer, createdBy, t, createdBy, t, t])
             campaignID = db.lastInsertedRowID
         }
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE campaign_id = ? AND resident_id = ? AND channel = 'sms'",

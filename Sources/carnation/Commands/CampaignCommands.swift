@@ -80,6 +80,9 @@ struct CampaignEnvironment {
 
     /// The explainers as the campaign's message source (the signature defaults as `explain` does).
     func source(for c: CampaignRecord, options: OfficeOptions) throws -> (any CampaignMessageSource, CampaignService) {
+        guard c.explainer != CarnationDatabase.directExplainer else {
+            throw CLIError.usage("campaign '\(c.name)' holds direct messages (team links), written by `carnation serve link(s) --send`; only status, pause, resume and cancel apply to it")
+        }
         let renderer = try ExplainCommand.renderer(office, options: options)
         let definition: ExplainerDefinition
         do { definition = try renderer.catalog.definition(named: c.explainer) } catch {
