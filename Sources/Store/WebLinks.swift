@@ -182,6 +182,20 @@ extension CarnationDatabase {
         }
     }
 
+    /// Forgets the nonces of links whose SMS can no longer be sent again (taken by the gateway, or settled); only a
+    /// message still waiting or being sent needs its token derived. Returns how many were forgotten.
+    @discardableResult
+    public func forgetSettledTeamLinkNonces() throws -> Int {
+        try prepareWebTables()
+        return try writer.write { db in
+            try db.execute(sql: """
+                UPDATE team_link SET nonce = NULL WHERE nonce IS NOT NULL
+                  AND outbox_id IN (SELECT id FROM outbox WHERE state NOT IN ('queued', 'held', 'sending'))
+                """)
+            return db.changesCount
+        }
+    }
+
     /// Forgets the nonce of the link an outbox message carries (once the gateway took the SMS, nothing needs the token again).
     public func forgetTeamLinkNonce(outboxID: Int64) throws {
         try writer.write { db in try db.execute(sql: "UPDATE team_link SET nonce = NULL WHERE outbox_id = ?", arguments: [outboxID]) }

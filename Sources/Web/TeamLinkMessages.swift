@@ -112,7 +112,8 @@ public struct TeamLinkMessages: Sendable {
 ///
 /// Other messages pass through untouched. With `maskToken` (the spool, whose files are kept on disk) the token is
 /// written shortened, so no file holds a usable link. Once `inner` took a link message and would never be asked to
-/// send it again (it does not deduplicate, so a crash leaves it `unknown`, not resent), the nonce is forgotten.
+/// send it again (it does not deduplicate, so a crash leaves it `unknown`, not resent), the nonce is forgotten; for
+/// a deduplicating gateway, once the message is recorded as sent (the next link message or `serve links` sweeps).
 public struct TeamLinkGateway: SMSGateway {
     public let inner: any SMSGateway
     public let database: CarnationDatabase
@@ -132,6 +133,9 @@ public struct TeamLinkGateway: SMSGateway {
               let outboxID = Int64(message.outboxID) else { return await inner.send(message) }
         let token: String
         do {
+            // Links sent earlier (through a deduplicating gateway, whose sends are recorded after this returns) no
+            // longer need their nonce.
+            try database.forgetSettledTeamLinkNonces()
             let key = try TeamLinkKey.load(path: keyPath, create: false)
             switch try TeamLinkMessages.token(forOutbox: outboxID, database: database, key: key) {
             case let .success(t): token = t

@@ -92,5 +92,16 @@ import Testing
             guard let data = try? Data(contentsOf: url) else { continue }
             #expect(!holdsToken(String(decoding: data, as: UTF8.self)), "\(name) holds a link token")
         }
+
+        // A clerk whose area holds none of the teams may not send or revoke their links.
+        try """
+        web:
+          public-url: https://c.example.cn
+        users:
+          - {name: clerk, areas: ["532999999"]}
+        """.write(to: c.home.appendingPathComponent("carnation.yaml"), atomically: true, encoding: .utf8)
+        #expect(try c.run(["serve", "link", team, "--date", day, "--revoke"], user: "clerk").status == 77)
+        let clerks = try c.json(["serve", "links", "--date", day, "--send"], user: "clerk") as! [[String: Any]]
+        #expect(clerks.isEmpty)
     }
 }

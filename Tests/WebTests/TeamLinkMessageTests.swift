@@ -177,6 +177,10 @@ import Testing
         #expect(spooled.contains("/team/" + token.prefix(4) + "…"))
         #expect(!spooled.contains(token))
         #expect(try f.database.outboxMessage(id)?.state == .accepted)
+        // The spool deduplicates, so its sends may be repeated until recorded; once recorded, the nonce goes too.
+        #expect(try f.database.teamLinkSecret(outboxID: id)?.nonce != nil)
+        #expect(try f.database.forgetSettledTeamLinkNonces() == 1)
+        #expect(try f.database.teamLinkSecret(outboxID: id)?.nonce == nil)
     }
 
     @Test func linksAreRefusedForPastDaysAndTeamsWithoutAMobile() throws {

@@ -138,6 +138,7 @@ struct ServeLink: AsyncParsableCommand {
         let context = try Office(office)
         let day = try date.map { try parseDate($0, "--date") } ?? context.today
         let links = TeamLinks(database: context.database)
+        let t = try linkTeam(team, context)
         if revoke {
             let n = try links.revoke(team: team, date: allDays ? nil : day, now: Date())
             try context.database.audit(user: context.access.user, action: "team-link-revoke", subject: team, detail: allDays ? "all days" : day.description, now: Date())
@@ -146,7 +147,6 @@ struct ServeLink: AsyncParsableCommand {
         }
         if send {
             let env = try CampaignEnvironment(office)
-            guard let t = try env.office.database.teams().first(where: { $0.name == team }) else { throw WebError.unknownTeam(team) }
             let rows = try await TeamLinkSending(env, options: office).send([t], on: day, dispatch: !noDispatch)
             try TeamLinkSending.print(rows, json: office.json)
             return
@@ -181,7 +181,7 @@ struct ServeLinks: AsyncParsableCommand {
         let env = try CampaignEnvironment(office)
         let day = try date.map { try parseDate($0, "--date") } ?? env.office.today
         let working = Set(try env.office.database.visits(from: day, to: day, team: nil).map(\.team))
-        let teams = try env.office.database.teams()
+        let teams = try env.office.database.teams().filter { mayManageLinks(of: $0, env.office.access) }
         var rows = try await TeamLinkSending(env, options: office).send(teams.filter { working.contains($0.name) }, on: day, dispatch: !noDispatch)
         rows += teams.filter { !working.contains($0.name) }.map { TeamLinkSending.Row(team: $0.name, date: day.description, result: "no-visits", phone: "", outbox: nil, state: nil) }
         try TeamLinkSending.print(rows, json: office.json)
@@ -217,6 +217,7 @@ struct TeamLinkSending {
 
     func send(_ teams: [Team], on day: CalendarDate, dispatch: Bool) async throws -> [Row] {
         let user = env.office.access.user
+        try env.office.database.forgetSettledTeamLinkNonces()
         var rows: [Row] = []
         for team in teams {
             let phone = TeamLinkMessages.leader(of: team).map { PhoneNumber(stored: $0.phone).masked } ?? ""
@@ -240,6 +241,7 @@ struct TeamLinkSending {
             for i in rows.indices {
                 if let id = rows[i].outbox, let m = try env.office.database.outboxMessage(id) { rows[i].state = m.state.rawValue }
             }
+            try env.office.database.forgetSettledTeamLinkNonces()
         }
         return rows
     }
@@ -251,6 +253,22 @@ struct TeamLinkSending {
             [r.team, r.date, words[r.result] ?? r.result, r.phone, r.outbox.map(String.init) ?? "", r.state.flatMap { OutboxState(rawValue: $0)?.chinese } ?? ""]
         }), terminator: "")
     }
+}
+
+/// Whether the user may issue, send or revoke `team`'s links: every area the team covers is inside theirs
+/// (nil areas: everywhere; none: no team), as in the coordinators' web view.
+func mayManageLinks(of team: Team, _ access: Access) -> Bool {
+    guard let areas = access.areas else { return true }
+    return !team.areas.isEmpty && team.areas.allSatisfy { a in areas.contains { a.hasPrefix($0.value) } }
+}
+
+/// The team called `name`, if the user may manage its links.
+func linkTeam(_ name: String, _ office: Office) throws -> Team {
+    guard let team = try office.database.teams().first(where: { $0.name == name }) else { throw WebError.unknownTeam(name) }
+    guard mayManageLinks(of: team, office.access) else {
+        throw CLIError.notAllowed("team \(name) works outside the areas of user '\(office.access.user)'; ask a coordinator of its area")
+    }
+    return team
 }
 
 /// The team-link key file: web.link-key-file, else var/team-link.key.
