@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The daily job behind carnation-daily.timer: plan today for every team, then issue each team's
-# link for today (printed; sending it by SMS through the outbox is still to come, see issue 9).
+# The daily job behind carnation-daily.timer: plan today for every team, then send each team that has visits
+# today its day link by SMS, through the outbox like any message (quiet hours hold it until they end; the
+# dispatcher of `carnation serve` sends it then). Safe to run twice: each team gets one link a day.
+# A lost phone: `carnation serve link TEAM --revoke`, then `carnation serve link TEAM --send` for a new link.
 set -euo pipefail
 BIN="${CARNATION_BIN:-carnation}"
 DAY="$(TZ=Asia/Shanghai date +%F)"
 "$BIN" visits plan --date "$DAY" --time-limit 2
-"$BIN" teams list --json | python3 -c 'import json,sys; [print(t["name"]) for t in json.load(sys.stdin)]' | while read -r team; do
-  "$BIN" serve link "$team" --date "$DAY"
-done
+"$BIN" serve links --date "$DAY" --send

@@ -12,6 +12,9 @@ PACKAGES=(
   espeak-ng-data      # voices and dictionaries (cmn)
   kannel              # SMS gateway for the integration tests
   sox                 # audio checks in tests
+  chromium            # the browser check of the team page (ops/browser-check.py, headless)
+  fonts-noto-cjk      # Chinese glyphs in the browser check's screenshot
+  python3             # runs ops/browser-check.py (standard library only)
 )
 
 missing=()

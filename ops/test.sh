@@ -19,3 +19,10 @@ trap 'ops/kannel/stop.sh >/dev/null 2>&1 || true' EXIT
 ops/kannel/start.sh >/dev/null
 
 swift test --skip-build "$@"
+
+# The browser check: headless Chromium against a running `carnation serve` on the demo county (it starts and
+# stops its own server). It fails the run when a check fails; the screenshot's path is printed.
+# (Run with test filters, e.g. `ops/test.sh --filter X`, it is skipped.)
+if [ $# -eq 0 ]; then
+  /usr/bin/python3 ops/browser-check.py --bin "$CARNATION_BIN" --screenshot "$PWD/var/browser-check/team-page.png"
+fi

@@ -11,9 +11,12 @@ public struct TeamLinkRecord: Sendable, Equatable {
     public var date: String
     public var createdAt: Date
     public var revokedAt: Date?
+    /// The outbox message that carries the link to the team leader, if it was sent by SMS.
+    public var outboxID: Int64?
 
-    public init(id: Int64 = 0, tokenHash: String, team: String, date: String, createdAt: Date, revokedAt: Date? = nil) {
+    public init(id: Int64 = 0, tokenHash: String, team: String, date: String, createdAt: Date, revokedAt: Date? = nil, outboxID: Int64? = nil) {
         self.id = id; self.tokenHash = tokenHash; self.team = team; self.date = date; self.createdAt = createdAt; self.revokedAt = revokedAt
+        self.outboxID = outboxID
     }
 }
 
@@ -23,6 +26,16 @@ public enum OutcomeKeyClaim: Sendable, Equatable {
     case claimed
     /// Seen before: the outcome for `visitID` was already recorded (or is being recorded) as `status`.
     case duplicate(visitID: Int64, status: String)
+}
+
+/// What asking for a team's link SMS did.
+public enum TeamLinkMessageResult: Sendable, Equatable {
+    /// A new link and its SMS (outbox row `outboxID`) were written.
+    case queued(link: TeamLinkRecord, outboxID: Int64)
+    /// A live link of the team for that day already has its SMS: nothing was written.
+    case alreadySent(link: TeamLinkRecord, outboxID: Int64, state: OutboxState)
+    /// The leader's phone opted out of messages: nothing was written.
+    case optedOut
 }
 
 /// Tables of the web server: team-day links, outcome idempotency keys, and the server's own secret.
@@ -38,7 +51,9 @@ extension CarnationDatabase {
           team TEXT NOT NULL,
           date TEXT NOT NULL,
           created_at REAL NOT NULL,
-          revoked_at REAL
+          revoked_at REAL,
+          nonce TEXT,
+          outbox_id INTEGER
         );
         CREATE INDEX IF NOT EXISTS team_link_day ON team_link(team, date);
         CREATE TABLE IF NOT EXISTS web_outcome_key (
@@ -54,9 +69,16 @@ extension CarnationDatabase {
         );
         """
 
-    /// Creates the web tables if they are missing.
+    /// Creates the web tables if they are missing, and adds the columns of links sent by SMS to a table made
+    /// before they existed: `nonce` (what the token is derived from until the SMS has left) and `outbox_id`.
     public func prepareWebTables() throws {
-        try writer.write { db in try db.execute(sql: CarnationDatabase.webSchema) }
+        try writer.write { db in
+            try db.execute(sql: CarnationDatabase.webSchema)
+            let columns = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(team_link)").map { $0["name"] as String })
+            if !columns.contains("nonce") { try db.execute(sql: "ALTER TABLE team_link ADD COLUMN nonce TEXT") }
+            if !columns.contains("outbox_id") { try db.execute(sql: "ALTER TABLE team_link ADD COLUMN outbox_id INTEGER") }
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS team_link_outbox ON team_link(outbox_id)")
+        }
     }
 
     /// Saves a new link (its token hash, never the token).
@@ -92,23 +114,99 @@ extension CarnationDatabase {
         }
     }
 
-    /// Revokes every live link of `team` on `date` (all dates when nil); returns how many.
+    /// Revokes every live link of `team` on `date` (all dates when nil); returns how many. A link's SMS that has
+    /// not left yet is withdrawn (cancelled), and what its token was derived from is forgotten.
     @discardableResult
     public func revokeTeamLinks(team: String, date: String?, now: Date) throws -> Int {
         try prepareWebTables()
         return try writer.write { db in
-            var sql = "UPDATE team_link SET revoked_at = ? WHERE team = ? AND revoked_at IS NULL"
-            var args: [any DatabaseValueConvertible] = [now.timeIntervalSince1970, team]
-            if let date { sql += " AND date = ?"; args.append(date) }
-            try db.execute(sql: sql, arguments: StatementArguments(args))
+            var filter = "team = ? AND revoked_at IS NULL"
+            var args: [any DatabaseValueConvertible] = [team]
+            if let date { filter += " AND date = ?"; args.append(date) }
+            let waiting = try Row.fetchAll(db, sql: """
+                SELECT id, state FROM outbox WHERE state IN ('queued', 'held')
+                  AND id IN (SELECT outbox_id FROM team_link WHERE \(filter))
+                """, arguments: StatementArguments(args))
+            for row in waiting {
+                try CarnationDatabase.moveMessage(db, id: row["id"], from: OutboxState(rawValue: row["state"]) ?? .queued, to: .cancelled, at: now,
+                                                  detail: "team link revoked", set: ", reason = ?, final_at = ?",
+                                                  arguments: ["team link revoked before it was sent", now.timeIntervalSince1970])
+            }
+            try db.execute(sql: "UPDATE team_link SET revoked_at = ?, nonce = NULL WHERE \(filter)",
+                           arguments: StatementArguments([now.timeIntervalSince1970 as any DatabaseValueConvertible] + args))
             return db.changesCount
         }
+    }
+
+    /// In one transaction: unless a live link of `link.team` on `link.date` already has its SMS, saves `link` with the
+    /// `nonce` its token is derived from, and writes the SMS `message(n)` into the system campaign `campaign`, where `n`
+    /// counts the team's links with an SMS that day (1 for the first; a new one after a revocation is 2…). Running it
+    /// twice, even at once from two processes, writes one link and one message.
+    public func addTeamLinkMessage(_ link: TeamLinkRecord, nonce: String, message: (Int) -> NewDirectMessage, campaign: String,
+                                   createdBy: String, due: Date, now: Date) throws -> TeamLinkMessageResult {
+        try prepareWebTables()
+        return try writer.write { db in
+            if let row = try Row.fetchOne(db, sql: """
+                SELECT l.*, o.state AS outbox_state FROM team_link l JOIN outbox o ON o.id = l.outbox_id
+                WHERE l.team = ? AND l.date = ? AND l.revoked_at IS NULL ORDER BY l.id DESC LIMIT 1
+                """, arguments: [link.team, link.date]) {
+                return .alreadySent(link: CarnationDatabase.teamLink(from: row), outboxID: row["outbox_id"],
+                                    state: OutboxState(rawValue: row["outbox_state"]) ?? .queued)
+            }
+            let earlier = try Int.fetchOne(db, sql: "SELECT count(*) FROM team_link WHERE team = ? AND date = ? AND outbox_id IS NOT NULL",
+                                           arguments: [link.team, link.date]) ?? 0
+            let outboxID: Int64
+            switch try CarnationDatabase.enqueueDirect(db, message(earlier + 1), campaign: campaign, createdBy: createdBy, due: due, now: now) {
+            case .optedOut: return .optedOut
+            case let .alreadyThere(id, state):
+                // The key is taken by a message whose link is gone (deleted by hand): report it rather than write twice.
+                return .alreadySent(link: link, outboxID: id, state: state)
+            case let .written(id): outboxID = id
+            }
+            try db.execute(sql: "INSERT INTO team_link (token_hash, team, date, created_at, revoked_at, nonce, outbox_id) VALUES (?, ?, ?, ?, NULL, ?, ?)",
+                           arguments: [link.tokenHash, link.team, link.date, link.createdAt.timeIntervalSince1970, nonce, outboxID])
+            var saved = link
+            saved.id = db.lastInsertedRowID
+            saved.outboxID = outboxID
+            return .queued(link: saved, outboxID: outboxID)
+        }
+    }
+
+    /// The link an outbox message carries, and the nonce its token is derived from (nil once the SMS has left or the
+    /// link was revoked); nil when the message carries no link.
+    public func teamLinkSecret(outboxID: Int64) throws -> (link: TeamLinkRecord, nonce: String?)? {
+        try prepareWebTables()
+        return try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM team_link WHERE outbox_id = ?", arguments: [outboxID]).map {
+                (CarnationDatabase.teamLink(from: $0), $0["nonce"] as String?)
+            }
+        }
+    }
+
+    /// Forgets the nonces of links whose SMS can no longer be sent again (taken by the gateway, or settled); only a
+    /// message still waiting or being sent needs its token derived. Returns how many were forgotten.
+    @discardableResult
+    public func forgetSettledTeamLinkNonces() throws -> Int {
+        try prepareWebTables()
+        return try writer.write { db in
+            try db.execute(sql: """
+                UPDATE team_link SET nonce = NULL WHERE nonce IS NOT NULL
+                  AND outbox_id IN (SELECT id FROM outbox WHERE state NOT IN ('queued', 'held', 'sending'))
+                """)
+            return db.changesCount
+        }
+    }
+
+    /// Forgets the nonce of the link an outbox message carries (once the gateway took the SMS, nothing needs the token again).
+    public func forgetTeamLinkNonce(outboxID: Int64) throws {
+        try writer.write { db in try db.execute(sql: "UPDATE team_link SET nonce = NULL WHERE outbox_id = ?", arguments: [outboxID]) }
     }
 
     static func teamLink(from row: Row) -> TeamLinkRecord {
         TeamLinkRecord(id: row["id"], tokenHash: row["token_hash"], team: row["team"], date: row["date"],
                        createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                       revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                       revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                       outboxID: row["outbox_id"])
     }
 
     /// Claims an outcome's idempotency key (client-generated). The first claim wins; later ones learn what it was.

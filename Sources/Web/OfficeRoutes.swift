@@ -73,8 +73,9 @@ extension CarnationWeb {
             guard let d = CalendarDate(parsing: q) else { return Self.text("date must be YYYY-MM-DD\n", status: .badRequest) }
             date = d
         }
+        // A user with no areas sees no one, as on the command line; the whole province is its prefix (e.g. "53").
         let prefixes = account.areas.map(\.value)
-        func inScope(_ area: String) -> Bool { prefixes.isEmpty || prefixes.contains { area.hasPrefix($0) } }
+        func inScope(_ area: String) -> Bool { prefixes.contains { area.hasPrefix($0) } }
         let teams = try services.database.teams().filter { t in !t.areas.isEmpty && t.areas.allSatisfy(inScope) }
         let teamNames = Set(teams.map(\.name))
         var byTeam: [String: [String: Int]] = [:]
@@ -91,16 +92,16 @@ extension CarnationWeb {
             teamRows.append(["team": t.name, "total": total, "recorded": total - planned, "detail": detail.isEmpty ? "今天没有安排" : detail])
         }
         var campaigns: [[String: Any]] = []
-        let counts = try services.database.campaignStateCounts(areaPrefixes: prefixes.isEmpty ? nil : prefixes)
+        let counts = try services.database.campaignStateCounts(areaPrefixes: prefixes)
         for c in try services.database.campaigns() {
             let mine = counts.filter { $0.campaignID == c.id }
-            if !prefixes.isEmpty && mine.isEmpty { continue }
+            if mine.isEmpty { continue }
             let n = { (s: String) in mine.filter { $0.state == s }.reduce(0) { $0 + $1.count } }
             let total = mine.reduce(0) { $0 + $1.count }
             campaigns.append(["name": c.name, "state": c.state.rawValue, "total": total, "delivered": n("delivered"),
                               "failed": n("failed") + n("expired"), "waiting": n("queued") + n("held") + n("sending") + n("accepted") + n("unknown")])
         }
-        let scope = account.areas.isEmpty ? nil : account.areas
+        let scope = account.areas
         let rules = services.visits.registryRules
         var categories: [[String: Any]] = []
         for c in Category.allCases {
@@ -110,7 +111,7 @@ extension CarnationWeb {
             if n > 0 { categories.append(["label": c.chinese, "count": n]) }
         }
         let model: [String: Any] = [
-            "user": account.name, "date": date.description, "areas": prefixes.isEmpty ? "全部" : prefixes.joined(separator: "、"),
+            "user": account.name, "date": date.description, "areas": prefixes.isEmpty ? "未分配地区（请在 carnation.yaml 给这个用户设 areas）" : prefixes.joined(separator: "、"),
             "teams": teamRows, "noTeams": teamRows.isEmpty, "chart": ProgressChart.svg(chartRows),
             "campaigns": campaigns, "noCampaigns": campaigns.isEmpty,
             "residents": try services.database.countResidents(matching: ResidentFilter(), scope: scope, on: date, rules: rules),

@@ -6,7 +6,7 @@ import Yams
 /// A coordinator who may log in to the read-only view, with the areas they may see.
 public struct CoordinatorAccount: Sendable, Equatable {
     public var name: String
-    /// Area-code prefixes; empty means every area.
+    /// Area-code prefixes; empty means no area at all (the user sees no one), as on the command line.
     public var areas: [AreaPrefix]
     public var passwordHash: PasswordHash
 
@@ -26,6 +26,7 @@ public struct CoordinatorAccount: Sendable, Equatable {
 ///   outcome-grace-days: 1                         # offline outcomes accepted this many days after the team's day
 ///   session-hours: 8
 ///   trusted-proxies: [127.0.0.1]                  # a reverse proxy (HTTPS) in front of carnation serve
+///   link-key-file: /srv/carnation/var/team-link.key  # key of the links sent by SMS (default var/team-link.key)
 /// users:
 ///   - name: wang
 ///     areas: ["532999"]
@@ -41,6 +42,8 @@ public struct WebSettings: Sendable {
     public var sessionHours = 8.0
     /// Reverse proxies whose X-Forwarded-For names the client (for the guess limiter).
     public var trustedProxies: [String] = []
+    /// The key file team links sent by SMS are derived from (default: var/team-link.key); keep it out of backups.
+    public var linkKeyFile: String?
     public var coordinators: [CoordinatorAccount] = []
 
     public init() {}
@@ -89,8 +92,11 @@ public struct WebSettings: Sendable {
                 case "trusted-proxies":
                     guard let list = v.sequence?.compactMap(\.string), !list.isEmpty else { throw .configuration("\(place) must be a list of IP addresses") }
                     s.trustedProxies = list
+                case "link-key-file":
+                    guard let path = v.string, !path.isEmpty else { throw .configuration("\(place) must be a file path") }
+                    s.linkKeyFile = path
                 default:
-                    throw .configuration("\(place): unknown option; known: public-url, inbound-secret, opt-out-keywords, guesses, outcome-grace-days, session-hours, trusted-proxies")
+                    throw .configuration("\(place): unknown option; known: public-url, inbound-secret, opt-out-keywords, guesses, outcome-grace-days, session-hours, trusted-proxies, link-key-file")
                 }
             }
         }

@@ -6,6 +6,7 @@ import Registry
 import Routing
 import Speech
 import Store
+import Web
 import ArgumentParser
 
 /// The coordinator's command-line tool.
@@ -35,6 +36,13 @@ struct Carnation: AsyncParsableCommand {
                 case .needsApproval, .sameApprover: code = 77
                 default: code = 65
                 }
+            case let e as WebError:
+                switch e {
+                case .configuration, .noPublicURL, .linkKey: code = 78
+                case .unknownTeam: code = 66
+                default: code = 65
+                }
+            case is DirectMessageError: code = 65
             case is SpeechError: code = 69
             case is StoreError: code = 74
             default: exit(withError: error)

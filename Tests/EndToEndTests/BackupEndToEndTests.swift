@@ -10,7 +10,8 @@ import Testing
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = [root.appendingPathComponent("ops/backup.sh").path]
-        p.environment = ProcessInfo.processInfo.environment.merging(["CARNATION_HOME": c.home.path]) { $1 }
+        p.environment = ProcessInfo.processInfo.environment.merging(["CARNATION_HOME": c.home.path, "CARNATION_BIN": c.binary.path,
+                                                                    "CARNATION_CONTENT": c.content.path]) { $1 }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -22,7 +23,10 @@ import Testing
         let lines = text.split(separator: "\n").map(String.init)
         let copy = try #require(lines.last)
         #expect(FileManager.default.fileExists(atPath: copy))
-        #expect(text.contains("resident rows in copy: "))
+        // The copy was restored into a scratch database with as many rows in every table, and the tool read it.
+        #expect(text.contains("resident rows in copy: ") && text.contains("(restored: "))
+        #expect(text.contains("carnation reads the restored database"))
+        #expect(!FileManager.default.fileExists(atPath: copy + ".restore-check"))
         // The copy is a working register: the tool reads it.
         let stats = try c.json(["registry", "stats", "--database", copy]) as! [String: Any]
         let original = try c.json(["registry", "stats"]) as! [String: Any]

@@ -6,6 +6,8 @@ struct CarnationBinary {
     let home: URL
     let binary: URL
     let content: URL
+    /// $CARNATION_TODAY for every run.
+    var today = "2026-11-30"
 
     /// `content`: another content directory than the checkout's (a copy a test changes).
     init(content: URL? = nil) throws {
@@ -36,7 +38,7 @@ struct CarnationBinary {
         var env = ProcessInfo.processInfo.environment
         env["CARNATION_HOME"] = home.path
         env["CARNATION_CONTENT"] = content.path
-        env["CARNATION_TODAY"] = "2026-11-30"
+        env["CARNATION_TODAY"] = today
         env.removeValue(forKey: "CARNATION_CONFIG")
         if let user { env["CARNATION_USER"] = user }
         p.environment = env

@@ -89,6 +89,13 @@ import Testing
                 #expect(r.text.contains("一队") && r.text.contains("二队"))
                 #expect(r.text.contains("共 3 人"))
             }
+            // A user with no areas in the configuration sees no one (as on the command line), and is told why.
+            let (nobody, _) = try await login(client, user: "nobody", password: "no areas")
+            try await client.execute(uri: "/office?date=2026-11-30", method: .get, headers: [.cookie: try #require(nobody)]) { r in
+                #expect(r.status == .ok)
+                #expect(!r.text.contains("一队") && !r.text.contains("二队"))
+                #expect(r.text.contains("共 0 人") && r.text.contains("未分配地区"))
+            }
         }
     }
 

@@ -67,7 +67,8 @@ final class WebFixture: @unchecked Sendable {
         settings.guessBurst = 3
         settings.coordinators = [
             CoordinatorAccount(name: "wang", areas: [try AreaPrefix("532999")], passwordHash: PasswordHash.make("correct horse", iterations: 1_000)),
-            CoordinatorAccount(name: "boss", areas: [], passwordHash: PasswordHash.make("boss pass", iterations: 1_000)),
+            CoordinatorAccount(name: "boss", areas: [try AreaPrefix("53")], passwordHash: PasswordHash.make("boss pass", iterations: 1_000)),
+            CoordinatorAccount(name: "nobody", areas: [], passwordHash: PasswordHash.make("no areas", iterations: 1_000)),
         ]
     }
 

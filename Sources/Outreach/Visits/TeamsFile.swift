@@ -18,6 +18,7 @@ import Yams
 ///     members:
 ///       - {name: 李海燕, phone: "13800000000", skills: [彝语, 急救]}
 /// ```
+/// The first member with a mobile phone is the team leader: the morning SMS with the day's link goes to them.
 public enum TeamsFile {
     static let dayNames = ["mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7,
                            "周一": 1, "周二": 2, "周三": 3, "周四": 4, "周五": 5, "周六": 6, "周日": 7]

@@ -4,6 +4,7 @@ import Messaging
 import Outreach
 import Registry
 import Store
+import Web
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,9 +61,12 @@ struct CampaignEnvironment {
     let office: Office
     let settings: CampaignSettings
     let service: CampaignService
+    /// The key file team-link SMS are filled in from when they leave.
+    let teamLinkKeyPath: String
 
     init(_ options: OfficeOptions) throws {
         office = try Office(options)
+        teamLinkKeyPath = try teamLinkKeyFile(loadWebSettings(options))
         let env = ProcessInfo.processInfo.environment
         let configPath = options.config ?? env["CARNATION_CONFIG"] ?? (FileManager.default.fileExists(atPath: "carnation.yaml") ? "carnation.yaml" : nil)
         var s = CampaignSettings()
@@ -76,6 +80,9 @@ struct CampaignEnvironment {
 
     /// The explainers as the campaign's message source (the signature defaults as `explain` does).
     func source(for c: CampaignRecord, options: OfficeOptions) throws -> (any CampaignMessageSource, CampaignService) {
+        guard c.explainer != CarnationDatabase.directExplainer else {
+            throw CLIError.usage("campaign '\(c.name)' holds direct messages (team links), written by `carnation serve link(s) --send`; only status, pause, resume and cancel apply to it")
+        }
         let renderer = try ExplainCommand.renderer(office, options: options)
         let definition: ExplainerDefinition
         do { definition = try renderer.catalog.definition(named: c.explainer) } catch {
@@ -92,18 +99,23 @@ struct CampaignEnvironment {
         try ExplainCommand.renderer(office, options: options).catalog.definitions.map(\.name)
     }
 
+    /// The configured gateways; SMS goes through `TeamLinkGateway`, which fills in team links as they leave (shortened
+    /// in the spool's files, which stay on disk).
     func gateways() throws -> DispatchGateways {
+        func links(_ sms: any SMSGateway, mask: Bool = false) -> any SMSGateway {
+            TeamLinkGateway(inner: sms, database: office.database, keyPath: teamLinkKeyPath, maskToken: mask)
+        }
         switch settings.gateway {
         case let .spool(directory):
             let base = try directory.map { URL(fileURLWithPath: $0) } ?? CarnationPaths.varDirectory().appendingPathComponent("spool")
-            return DispatchGateways(sms: SpoolGateway(directory: base.appendingPathComponent("sms")),
+            return DispatchGateways(sms: links(SpoolGateway(directory: base.appendingPathComponent("sms")), mask: true),
                                     voice: SpoolGateway(name: "spool-voice", directory: base.appendingPathComponent("voice")))
         case let .httpTemplate(config, deduplicates):
-            return DispatchGateways(sms: HTTPTemplateSMSGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency),
-                                                                deduplicates: deduplicates))
+            return DispatchGateways(sms: links(HTTPTemplateSMSGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency),
+                                                                      deduplicates: deduplicates)))
         case let .kannel(config):
             // Voice needs a voice gateway (voice-http, not built yet): voice messages wait in the outbox.
-            return DispatchGateways(sms: try KannelGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency)))
+            return DispatchGateways(sms: links(try KannelGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency))))
         }
     }
 

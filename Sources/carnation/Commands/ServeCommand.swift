@@ -1,5 +1,3 @@
-// Compiled once the Web target exists and `carnation` depends on it (see /work/notes/issue-9.md); until then the
-// package builds without it. The guard can go at integration.
 import ArgumentParser
 import Foundation
 import Logging
@@ -14,8 +12,8 @@ import Web
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the web server and the dispatcher; issue and revoke team-day links.",
-        subcommands: [ServeRun.self, ServeLink.self, ServeHashPassword.self],
+        abstract: "Run the web server and the dispatcher; issue, send by SMS and revoke team-day links.",
+        subcommands: [ServeRun.self, ServeLink.self, ServeLinks.self, ServeHashPassword.self],
         defaultSubcommand: ServeRun.self
     )
 }
@@ -113,30 +111,47 @@ struct ExplainerVoice: ExplainerVoiceSource {
 struct ServeLink: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "link",
-        abstract: "Issue a team's link for a day (printed once; only its hash is kept), or revoke its links.",
-        discussion: "The link carries a random 256-bit token. Send it to the team leader by SMS; `--revoke` stops every link of the team for that day (or all days with --all-days)."
+        abstract: "Issue a team's link for a day (printed once, or sent by SMS to the leader with --send), or revoke its links.",
+        discussion: """
+        The link carries a random 256-bit token; only its hash is kept. With --send the link goes by SMS to the team's \
+        leader (the first member with a mobile phone) through the outbox, like any message: quiet hours apply, and \
+        asking twice for a team and day sends once. `--revoke` stops every link of the team for that day (or all days \
+        with --all-days) and withdraws a link SMS that has not left yet; --send after that sends a new link.
+        """
     )
     @Argument(help: "The team's name.") var team: String
     @Option(help: "The day (YYYY-MM-DD; default today, China time).") var date: String?
+    @Flag(help: "Send the link to the team leader by SMS instead of printing it.") var send = false
+    @Flag(name: .customLong("no-dispatch"), help: "With --send: only write the SMS into the outbox (a running `carnation serve` or `dispatch` sends it).")
+    var noDispatch = false
     @Flag(help: "Revoke the team's links instead of issuing one.") var revoke = false
     @Flag(name: .customLong("all-days"), help: "With --revoke: every day, not only --date.") var allDays = false
     @OptionGroup var office: OfficeOptions
 
+    func validate() throws {
+        if send && revoke { throw ValidationError("--send and --revoke exclude each other") }
+        if allDays && !revoke { throw ValidationError("--all-days goes with --revoke") }
+        if noDispatch && !send { throw ValidationError("--no-dispatch goes with --send") }
+    }
+
     func run() async throws {
         let context = try Office(office)
-        let settings = try loadWebSettings(office)
-        var day = context.today
-        if let date {
-            guard let d = CalendarDate(parsing: date) else { throw CLIError.usage("--date must be YYYY-MM-DD, not '\(date)'") }
-            day = d
-        }
+        let day = try date.map { try parseDate($0, "--date") } ?? context.today
         let links = TeamLinks(database: context.database)
+        let t = try linkTeam(team, context)
         if revoke {
             let n = try links.revoke(team: team, date: allDays ? nil : day, now: Date())
             try context.database.audit(user: context.access.user, action: "team-link-revoke", subject: team, detail: allDays ? "all days" : day.description, now: Date())
             if office.json { try printJSON(["team": team, "revoked": String(n)]) } else { print("revoked \(n) link(s) of \(team)") }
             return
         }
+        if send {
+            let env = try CampaignEnvironment(office)
+            let rows = try await TeamLinkSending(env, options: office).send([t], on: day, dispatch: !noDispatch)
+            try TeamLinkSending.print(rows, json: office.json)
+            return
+        }
+        let settings = try loadWebSettings(office)
         let (token, _) = try links.issue(team: team, date: day, now: Date())
         try context.database.audit(user: context.access.user, action: "team-link-issue", subject: team, detail: day.description, now: Date())
         let url = (settings.publicURL ?? "http://127.0.0.1:8080") + "/team/" + token
@@ -144,6 +159,121 @@ struct ServeLink: AsyncParsableCommand {
             print(table(["队伍", "日期", "链接"], [[team, day.description, url]]), terminator: "")
         }
     }
+}
+
+struct ServeLinks: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "links",
+        abstract: "Send each team with visits planned on a day its link by SMS (what the daily job runs).",
+        discussion: "Teams with no visit on the day get nothing. Running it twice sends each team one link; see `serve link --help`."
+    )
+    @Option(help: "The day (YYYY-MM-DD; default today, China time).") var date: String?
+    @Flag(help: "Send the links (required: this command only sends).") var send = false
+    @Flag(name: .customLong("no-dispatch"), help: "Only write the SMS into the outbox (a running `carnation serve` or `dispatch` sends them).")
+    var noDispatch = false
+    @OptionGroup var office: OfficeOptions
+
+    func validate() throws {
+        if !send { throw ValidationError("give --send (to print one team's link instead, use `carnation serve link TEAM`)") }
+    }
+
+    func run() async throws {
+        let env = try CampaignEnvironment(office)
+        let day = try date.map { try parseDate($0, "--date") } ?? env.office.today
+        let working = Set(try env.office.database.visits(from: day, to: day, team: nil).map(\.team))
+        let teams = try env.office.database.teams().filter { mayManageLinks(of: $0, env.office.access) }
+        var rows = try await TeamLinkSending(env, options: office).send(teams.filter { working.contains($0.name) }, on: day, dispatch: !noDispatch)
+        rows += teams.filter { !working.contains($0.name) }.map { TeamLinkSending.Row(team: $0.name, date: day.description, result: "no-visits", phone: "", outbox: nil, state: nil) }
+        try TeamLinkSending.print(rows, json: office.json)
+    }
+}
+
+/// Writes team links and their SMS into the outbox, then (optionally) dispatches until nothing is due now.
+struct TeamLinkSending {
+    let env: CampaignEnvironment
+    let messages: TeamLinkMessages
+
+    init(_ env: CampaignEnvironment, options: OfficeOptions) throws {
+        self.env = env
+        let web = try loadWebSettings(options)
+        guard let url = web.publicURL else { throw WebError.noPublicURL }
+        let templateURL = try CarnationPaths.templates("sms/team-link.mustache")
+        guard let template = try? String(contentsOf: templateURL, encoding: .utf8) else { throw CLIError.notFound("cannot read \(templateURL.path)") }
+        messages = try TeamLinkMessages(database: env.office.database, key: try TeamLinkKey.load(path: try teamLinkKeyFile(web), create: true),
+                                        publicURL: url, signature: try env.settings.signature ?? SMSSignature(ExplainerSettings.defaultSignature),
+                                        template: template, templatePath: templateURL.path)
+    }
+
+    /// One team's line in the report (phones masked, never the token).
+    struct Row: Encodable {
+        var team: String
+        var date: String
+        /// queued, already-sent, opted-out, no-leader-phone or no-visits.
+        var result: String
+        var phone: String
+        var outbox: Int64?
+        var state: String?
+    }
+
+    func send(_ teams: [Team], on day: CalendarDate, dispatch: Bool) async throws -> [Row] {
+        let user = env.office.access.user
+        try env.office.database.forgetSettledTeamLinkNonces()
+        var rows: [Row] = []
+        for team in teams {
+            let phone = TeamLinkMessages.leader(of: team).map { PhoneNumber(stored: $0.phone).masked } ?? ""
+            var row = Row(team: team.name, date: day.description, result: "", phone: phone, outbox: nil, state: nil)
+            do {
+                switch try messages.send(team: team, date: day, user: user, now: Date()) {
+                case let .queued(_, id): (row.result, row.outbox, row.state) = ("queued", id, OutboxState.queued.rawValue)
+                case let .alreadySent(_, id, state): (row.result, row.outbox, row.state) = ("already-sent", id, state.rawValue)
+                case .optedOut: row.result = "opted-out"
+                }
+            } catch WebError.noLeaderPhone {
+                row.result = "no-leader-phone"
+            }
+            if row.result == "queued" {
+                try env.office.database.audit(user: user, action: "team-link-send", subject: team.name, detail: "\(day) outbox \(row.outbox ?? 0)", now: Date())
+            }
+            rows.append(row)
+        }
+        if dispatch && rows.contains(where: { $0.result == "queued" }) {
+            _ = try await env.dispatcher().run(untilIdle: true)
+            for i in rows.indices {
+                if let id = rows[i].outbox, let m = try env.office.database.outboxMessage(id) { rows[i].state = m.state.rawValue }
+            }
+            try env.office.database.forgetSettledTeamLinkNonces()
+        }
+        return rows
+    }
+
+    static func print(_ rows: [Row], json: Bool) throws {
+        if json { try printJSON(rows); return }
+        let words = ["queued": "已写入发件箱", "already-sent": "已发过", "opted-out": "该号码已退订", "no-leader-phone": "队里没有手机号", "no-visits": "当天没有上门"]
+        Swift.print(table(["队伍", "日期", "结果", "手机", "发件箱", "状态"], rows.map { r in
+            [r.team, r.date, words[r.result] ?? r.result, r.phone, r.outbox.map(String.init) ?? "", r.state.flatMap { OutboxState(rawValue: $0)?.chinese } ?? ""]
+        }), terminator: "")
+    }
+}
+
+/// Whether the user may issue, send or revoke `team`'s links: every area the team covers is inside theirs
+/// (nil areas: everywhere; none: no team), as in the coordinators' web view.
+func mayManageLinks(of team: Team, _ access: Access) -> Bool {
+    guard let areas = access.areas else { return true }
+    return !team.areas.isEmpty && team.areas.allSatisfy { a in areas.contains { a.hasPrefix($0.value) } }
+}
+
+/// The team called `name`, if the user may manage its links.
+func linkTeam(_ name: String, _ office: Office) throws -> Team {
+    guard let team = try office.database.teams().first(where: { $0.name == name }) else { throw WebError.unknownTeam(name) }
+    guard mayManageLinks(of: team, office.access) else {
+        throw CLIError.notAllowed("team \(name) works outside the areas of user '\(office.access.user)'; ask a coordinator of its area")
+    }
+    return team
+}
+
+/// The team-link key file: web.link-key-file, else var/team-link.key.
+func teamLinkKeyFile(_ settings: WebSettings) throws -> String {
+    try settings.linkKeyFile ?? CarnationPaths.varDirectory().appendingPathComponent("team-link.key").path
 }
 
 struct ServeHashPassword: AsyncParsableCommand {
