@@ -3,6 +3,7 @@ import Foundation
 import Messaging
 import Outreach
 import Registry
+import Speech
 import Store
 #if canImport(Glibc)
 import Glibc
@@ -93,18 +94,33 @@ struct CampaignEnvironment {
     }
 
     func gateways() throws -> DispatchGateways {
-        switch settings.gateway {
-        case let .spool(directory):
-            let base = try directory.map { URL(fileURLWithPath: $0) } ?? CarnationPaths.varDirectory().appendingPathComponent("spool")
-            return DispatchGateways(sms: SpoolGateway(directory: base.appendingPathComponent("sms")),
-                                    voice: SpoolGateway(name: "spool-voice", directory: base.appendingPathComponent("voice")))
-        case let .httpTemplate(config, deduplicates):
-            return DispatchGateways(sms: HTTPTemplateSMSGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency),
-                                                                deduplicates: deduplicates))
-        case let .kannel(config):
-            // Voice needs a voice gateway (voice-http, not built yet): voice messages wait in the outbox.
-            return DispatchGateways(sms: try KannelGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency)))
+        var spoolBase: URL? = nil
+        if case let .spool(directory) = settings.gateway {
+            spoolBase = try directory.map { URL(fileURLWithPath: $0) } ?? CarnationPaths.varDirectory().appendingPathComponent("spool")
         }
+        let sms: any SMSGateway
+        switch settings.gateway {
+        case .spool:
+            sms = SpoolGateway(directory: spoolBase!.appendingPathComponent("sms"))
+        case let .httpTemplate(config, deduplicates):
+            sms = HTTPTemplateSMSGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency),
+                                         deduplicates: deduplicates)
+        case let .kannel(config):
+            sms = try KannelGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency))
+        }
+        // Without a voice gateway, voice messages wait in the outbox.
+        var voice: (any SMSGateway)? = nil
+        switch settings.voiceGateway {
+        case .disabled: break
+        case .spool:
+            let base = try spoolBase ?? CarnationPaths.varDirectory().appendingPathComponent("spool")
+            voice = SpoolGateway(name: "spool-voice", directory: base.appendingPathComponent("voice"))
+        case let .voiceHTTP(config):
+            let speech = SpeechRenderer(cache: try AudioCache(directory: try CarnationPaths.varDirectory().appendingPathComponent("audio")))
+            voice = try VoiceHTTPGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency),
+                                         audioLink: try office.database.audioLink(), audioSource: TelephoneAudio(speech: speech))
+        }
+        return DispatchGateways(sms: sms, voice: voice)
     }
 
     func dispatcher() throws -> Dispatcher {
