@@ -47,7 +47,7 @@ let package = Package(
         ]),
         // The command-line tool: thin commands over Outreach.
         .executableTarget(name: "carnation", dependencies: [
-            "Registry", "Store", "Outreach", "Benefits", "Routing", "Speech", "Messaging", "Web", "Digests",
+            "Registry", "Store", "Outreach", "Benefits", "Routing", "Speech", "Messaging", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry"]),

@@ -188,6 +188,19 @@ struct VoiceGatewayLoopbackTests {
         #expect(request.contains("/audio/42?exp=1795993600&sig=" + link.signature(outboxID: "42", expires: 1_795_993_600)))
     }
 
+    @Test func urlModeMakesTheAudioBeforeCalling() async throws {
+        let server = try LoopbackServer(replies: [.respond(status: 200, headers: [:], body: #"{"Code":"OK","CallId":"call-11"}"#)])
+        defer { server.stop() }
+        let broken = try VoiceHTTPGateway(configuration: aliyunLike(server.baseURL + "/call"), transport: URLSessionTransport(),
+                                          audioLink: link, audioSource: NoSpeech())
+        guard case let .failed(local) = await broken.send(try call()) else { Issue.record("no audio, no call"); return }
+        #expect(local.isRetryable && !local.mayHaveBeenSent)
+        #expect(server.requests.isEmpty, "nobody is called whose audio cannot be made")
+        let ready = try VoiceHTTPGateway(configuration: aliyunLike(server.baseURL + "/call"), transport: URLSessionTransport(),
+                                         audioLink: link, audioSource: FixedAudio(bytes: Data("RIFF".utf8)))
+        #expect(await ready.send(try call()) == .accepted(gatewayMessageID: "call-11", detail: "OK"))
+    }
+
     @Test func inlineCallCarriesTheSpokenAudio() async throws {
         let server = try LoopbackServer(replies: [.respond(status: 200, headers: [:], body: #"{"Code":"OK","CallId":"call-10"}"#)])
         defer { server.stop() }

@@ -19,7 +19,7 @@ public struct VoiceHTTPGateway: SMSGateway {
     public var deduplicates: Bool { configuration.deduplicates }
 
     /// `audioLink` signs links in url mode (with the server's audio secret, as `carnation serve` checks them);
-    /// `audioSource` makes the audio in inline mode.
+    /// `audioSource` makes the audio: sent in inline mode, made ahead of the call (and cached by Speech) in url mode.
     public init(configuration: VoiceHTTPConfiguration, transport: HTTPTransport, audioLink: AudioLink?,
                 audioSource: (any VoiceAudioSource)?, now: @escaping @Sendable () -> Date = { Date() }) throws(MessagingError) {
         try configuration.validate()
@@ -45,6 +45,13 @@ public struct VoiceHTTPGateway: SMSGateway {
             guard let audioLink else { return .failed(.local(gateway: name, detail: "no audio-link secret")) }
             do { audioURL = try VoiceHTTPRequest.audioURL(configuration, link: audioLink, outboxID: message.outboxID, now: now()) } catch {
                 return .failed(.invalidMessage(error))
+            }
+            // Make the audio before the call (the speech cache keeps it), so the provider's fetch is quick and
+            // nobody is called whose audio cannot be made.
+            if let audioSource {
+                do { _ = try await audioSource.wav(for: message) } catch {
+                    return .failed(.local(gateway: name, detail: "cannot make the audio of message \(message.outboxID): \(error)"))
+                }
             }
         case .inline:
             guard let audioSource else { return .failed(.local(gateway: name, detail: "no speech to make the audio")) }
