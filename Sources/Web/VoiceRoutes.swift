@@ -9,6 +9,11 @@ import Store
 extension CarnationWeb {
     func addVoiceRoutes(to router: Router<WebContext>) {
         router.get("/audio/:id") { request, context in try await self.voiceAudio(request, context) }
+        // Some providers ask for the size first.
+        router.head("/audio/:id") { request, context in
+            let full = try await self.voiceAudio(request, context)
+            return Response(status: full.status, headers: full.headers)
+        }
         router.get(RouterPath(VoiceHTTPConfiguration.reportPath)) { request, context in
             try self.voiceReport(query: Self.queryParameters(request), payload: nil, context)
         }
@@ -74,15 +79,7 @@ extension CarnationWeb {
             let reply = gateway.report.reply
             return Self.text(reply, contentType: JSONValue.parse(Data(reply.utf8)) == nil ? "text/plain; charset=utf-8" : "application/json; charset=utf-8")
         } catch let rejection as DeliveryReports.Rejection {
-            switch rejection {
-            case .malformed:
-                logger.warning("call report not understood", metadata: ["reason": .string(rejection.description)])
-                return Self.text("bad call report\n", status: .badRequest)
-            case .wrongSecret:
-                limiter.recordFailure(context.client, now: now)
-                logger.warning("call report with a wrong key")
-                return Self.text("forbidden\n", status: .forbidden)
-            }
+            return refused(rejection, what: "call report", context, now: now)
         }
     }
 

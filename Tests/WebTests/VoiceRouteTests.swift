@@ -80,6 +80,11 @@ final class LogCapture: @unchecked Sendable {
                 #expect(r.headers[.contentLength] == String(expected.count))
                 #expect(Data(buffer: r.body) == expected)
             }
+            try await client.execute(uri: good, method: .head) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentLength] == String(expected.count))
+                #expect(r.body.readableBytes == 0)
+            }
             // Expired: the same link after its time.
             f.setNow(f.now.addingTimeInterval(601))
             try await client.execute(uri: good, method: .get) { r in
