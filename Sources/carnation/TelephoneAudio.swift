@@ -8,11 +8,9 @@ import Speech
 struct TelephoneAudio: VoiceAudioSource {
     let speech: SpeechRenderer
 
+    /// From the speech cache when this script was spoken before (in this format), so a provider's fetch is a file read.
     func wav(script: String) async throws -> Data {
-        let wav = try await speech.render(script).wav
-        let info = try WAVFile.parse(wav)
-        let narrow = Resampler(from: info.sampleRate, to: AudioFormat.telephoneRate).resample(info.linearSamples)
-        return WAVFile.pcm16(narrow, sampleRate: AudioFormat.telephoneRate)
+        try await speech.render(script, format: .pcm8k).wav
     }
 
     /// A voice message's audio: its script, which is the resident's own explainer.
