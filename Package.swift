@@ -21,12 +21,14 @@ let package = Package(
         .target(name: "Benefits", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Visit routing: VRP with time windows (pure).
         .target(name: "Routing"),
+        // SHA-256, HMAC-SHA256, PBKDF2, hex/base64url and constant-time comparison (pure; no crypto package is used).
+        .target(name: "Digests"),
         // System library: libespeak-ng.
         .systemLibrary(name: "CEspeakNG", pkgConfig: nil, providers: [.apt(["libespeak-ng-dev"])]),
         // Mandarin normalisation (pure), espeak-ng synthesis, audio encodings, audio cache.
-        .target(name: "Speech", dependencies: ["CEspeakNG"]),
-        // SMS text and segments, gateways.
-        .target(name: "Messaging"),
+        .target(name: "Speech", dependencies: ["CEspeakNG", "Digests"]),
+        // SMS text and segments, gateways (SMS and voice), signed links and per-message report keys.
+        .target(name: "Messaging", dependencies: ["Digests"]),
         // SQLite's process-wide settings (sqlite3_config is variadic: C, not Swift).
         .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The SQLite database: the only module that speaks SQL.
@@ -35,12 +37,12 @@ let package = Package(
         ]),
         // Use cases tying the modules together.
         .target(name: "Outreach", dependencies: [
-            "Registry", "Store", "Benefits", "Messaging", "Routing",
+            "Registry", "Store", "Benefits", "Messaging", "Routing", "Digests",
             .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // The HTTP server: team pages, outcome forms, audio, gateway callbacks, the coordinator's view.
         .target(name: "Web", dependencies: [
-            "Outreach", "Store", "Registry", "Messaging", "Speech",
+            "Outreach", "Store", "Registry", "Messaging", "Speech", "Digests",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Yams", package: "Yams"),
@@ -53,12 +55,12 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry"]),
         .testTarget(name: "BenefitsTests", dependencies: ["Benefits"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
-        .testTarget(name: "SpeechTests", dependencies: ["Speech"]),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Digests"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Digests"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registry", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Store", "Registry", "Benefits", "Messaging", "Routing"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Outreach", "Store", "Registry", "Messaging", "Speech",
+            "Web", "Outreach", "Store", "Registry", "Messaging", "Speech", "Digests",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         // Store, Messaging, Outreach: the dispatch tests read the outbox, build delivery reports as Kannel would,

@@ -32,7 +32,7 @@ public enum MessagingError: Error, Equatable, CustomStringConvertible {
         case let .invalidThrottle(reason):
             return "throttle: \(reason); give a positive rate and a burst of at least 1"
         case let .invalidTemplate(field, reason):
-            return "HTTP template gateway: \(field) \(reason); fix the gateway's template in carnation.yaml"
+            return "gateway request template: \(field) \(reason); fix the gateway's template in carnation.yaml"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 
 /// Synthesised audio kept on disk so that the same message is synthesised once.

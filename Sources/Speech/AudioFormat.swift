@@ -21,6 +21,8 @@ public enum AudioFormat: String, Sendable, CaseIterable, Codable {
     case alaw8k
     /// 8 kHz G.711 µ-law WAV.
     case ulaw8k
+    /// 8 kHz 16-bit PCM WAV: telephone quality that browsers also play (team pages) and voice providers take.
+    case pcm8k
 
     public static let telephoneRate = 8000
 
@@ -33,6 +35,8 @@ public enum AudioFormat: String, Sendable, CaseIterable, Codable {
             let law: G711.Law = self == .alaw8k ? .aLaw : .muLaw
             let narrow = Resampler(from: audio.sampleRate, to: Self.telephoneRate).resample(audio.samples)
             return WAVFile.g711(G711.encode(narrow, law: law), law: law, sampleRate: Self.telephoneRate)
+        case .pcm8k:
+            return WAVFile.pcm16(Resampler(from: audio.sampleRate, to: Self.telephoneRate).resample(audio.samples), sampleRate: Self.telephoneRate)
         }
     }
 }

@@ -28,7 +28,8 @@ public struct SpeechRenderer: Sendable {
 
     /// The script that would be synthesised for `text` (for display and for cache keys).
     public func script(for text: String, closingRepeat: String? = nil) async throws -> (SpeechScript, String) {
-        let voice = try await synthesizer.mandarinVoice()
+        let voice: String
+        if let known = synthesizer.chosenMandarinVoice { voice = known } else { voice = try await synthesizer.mandarinVoice() }
         return (SpeechScript(text: text, closingRepeat: closingRepeat, voice: voice, settings: settings), voice)
     }
 

@@ -9,9 +9,17 @@ public actor Synthesizer {
     public static let shared = Synthesizer()
 
     private var sampleRate: Int32 = 0
-    private var chosenVoice: String?
+    private var chosenVoice: String? {
+        didSet { knownVoice.set(chosenVoice) }
+    }
+    /// The chosen voice, readable without waiting for the actor (which may be busy synthesising): a cached
+    /// recording is then found while another is being made.
+    private nonisolated let knownVoice = VoiceBox()
 
     private init() {}
+
+    /// The Mandarin voice once `mandarinVoice()` has chosen it, without waiting for a synthesis in progress.
+    public nonisolated var chosenMandarinVoice: String? { knownVoice.get() }
 
     /// The library's output rate in Hz (22 050 for espeak-ng), initialising the library on first use.
     public func outputSampleRate() throws -> Int {
@@ -105,4 +113,12 @@ private func collectSamples(_ wave: UnsafeMutablePointer<Int16>?, _ count: Int32
         sink.samples.append(contentsOf: UnsafeBufferPointer(start: wave, count: Int(count)))
     }
     return 0
+}
+
+/// A lock-protected voice name shared outside the actor.
+final class VoiceBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+    func get() -> String? { lock.lock(); defer { lock.unlock() }; return value }
+    func set(_ new: String?) { lock.lock(); value = new; lock.unlock() }
 }

@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 import Hummingbird
 import Messaging
@@ -43,15 +44,7 @@ extension CarnationWeb {
             }
             return Self.text("ok\n")
         } catch let rejection as DeliveryReports.Rejection {
-            switch rejection {
-            case .malformed:
-                logger.warning("delivery report not understood", metadata: ["reason": .string(rejection.description)])
-                return Self.text("bad delivery report\n", status: .badRequest)
-            case .wrongSecret:
-                limiter.recordFailure(context.client, now: now)
-                logger.warning("delivery report with a wrong key")
-                return Self.text("forbidden\n", status: .forbidden)
-            }
+            return refused(rejection, what: "delivery report", context, now: now)
         }
     }
 
@@ -109,6 +102,19 @@ extension CarnationWeb {
             added += 1
         }
         return added
+    }
+
+    /// A report that was refused: 400 when it cannot be read, 403 (counted as a guess) for a wrong key.
+    func refused(_ rejection: DeliveryReports.Rejection, what: String, _ context: WebContext, now: Date) -> Response {
+        switch rejection {
+        case .malformed:
+            logger.warning("\(what) not understood", metadata: ["reason": .string(rejection.description)])
+            return Self.text("bad \(what)\n", status: .badRequest)
+        case .wrongSecret:
+            limiter.recordFailure(context.client, now: now)
+            logger.warning("\(what) with a wrong key")
+            return Self.text("forbidden\n", status: .forbidden)
+        }
     }
 
     static let replySource = "sms-reply"

@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 
 /// A coordinator's signed session cookie: `NAME_B64.EXPIRY.MAC_B64`, an HMAC under the server's key (pure).

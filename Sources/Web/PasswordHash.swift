@@ -1,3 +1,4 @@
+import Digests
 /// Coordinator passwords stored as `pbkdf2-sha256$ITERATIONS$SALT_HEX$HASH_HEX` (slow and salted).
 public struct PasswordHash: Sendable, Equatable, CustomStringConvertible {
     public static let defaultIterations = 210_000

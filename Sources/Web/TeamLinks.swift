@@ -1,7 +1,7 @@
+import Digests
 import Foundation
 import Registry
 import Store
-import Speech
 
 /// Team-day links: a random 256-bit token in the URL, only its SHA-256 in the database.
 public struct TeamLinks: Sendable {

@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 import Hummingbird
 import Logging
@@ -22,6 +23,8 @@ public struct WebServices: Sendable {
     public var settings: WebSettings
     /// The Kannel gateway whose delivery reports arrive here (nil: the endpoint answers 404).
     public var kannel: KannelConfiguration?
+    /// The voice gateway whose call reports arrive here (nil: the endpoint answers 404).
+    public var voiceHTTP: VoiceHTTPConfiguration?
     public var voice: (any ExplainerVoiceSource)?
     public var templates: WebTemplates
     /// The clock; days are counted in `timeZone` (China Standard Time).
@@ -29,9 +32,9 @@ public struct WebServices: Sendable {
     public var timeZone: TimeZone
 
     public init(database: CarnationDatabase, visits: VisitService, settings: WebSettings, kannel: KannelConfiguration?,
-                voice: (any ExplainerVoiceSource)?, templates: WebTemplates, now: @escaping @Sendable () -> Date = { Date() },
-                timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) {
-        self.database = database; self.visits = visits; self.settings = settings; self.kannel = kannel; self.voice = voice
+                voiceHTTP: VoiceHTTPConfiguration? = nil, voice: (any ExplainerVoiceSource)?, templates: WebTemplates,
+                now: @escaping @Sendable () -> Date = { Date() }, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) {
+        self.database = database; self.visits = visits; self.settings = settings; self.kannel = kannel; self.voiceHTTP = voiceHTTP; self.voice = voice
         self.templates = templates; self.now = now; self.timeZone = timeZone
     }
 
@@ -42,7 +45,7 @@ public struct WebServices: Sendable {
     }
 }
 
-/// `carnation serve`'s HTTP side: gateway callbacks, team day pages, the coordinators' view, `/healthz`.
+/// `carnation serve`'s HTTP side: gateway callbacks, voice audio links, team day pages, the coordinators' view, `/healthz`.
 public final class CarnationWeb: Sendable {
     public let services: WebServices
     public let logger: Logger
@@ -50,6 +53,8 @@ public final class CarnationWeb: Sendable {
     let links: TeamLinks
     /// Key of the CSRF tokens and session cookies; kept in the database so pages survive a restart.
     let secret: HMACSHA256
+    /// Checks the signed, expiring audio links that voice providers fetch (the dispatcher signs them).
+    let audioLinks: AudioLink
     /// Hashed for unknown user names, at the cost of a real account's hash, so timing does not tell who exists.
     let decoyHash: PasswordHash
 
@@ -60,6 +65,7 @@ public final class CarnationWeb: Sendable {
         links = TeamLinks(database: services.database)
         try services.database.prepareWebTables()
         secret = HMACSHA256(key: try services.database.webSecret(named: "web", make: { SecureRandom.bytes(32) }))
+        audioLinks = try services.database.audioLink()
         decoyHash = PasswordHash.make("decoy", iterations: services.settings.coordinators.first?.passwordHash.iterations ?? 1_000,
                                       salt: Array(repeating: 7, count: 16))
     }
@@ -72,6 +78,7 @@ public final class CarnationWeb: Sendable {
         router.add(middleware: SecurityHeadersMiddleware())
         router.get("/healthz") { _, _ in self.health() }
         addGatewayRoutes(to: router)
+        addVoiceRoutes(to: router)
         addTeamRoutes(to: router)
         addOfficeRoutes(to: router)
         return router

@@ -48,7 +48,7 @@ struct KannelLoopbackTests {
         let final = try await waitForLine("dlr.log") { $0.contains("outbox=\(id)&") && $0.contains("type=1&") }
         let report = try KannelDeliveryReport(query: try #require(final))
         #expect(report.status == .delivered)
-        #expect(report.secret == "loopback-test")
+        #expect(report.key == MessageKey(secret: "loopback-test").key(for: id))
         #expect(report.phone == "13800000001")
     }
 

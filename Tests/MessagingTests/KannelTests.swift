@@ -58,9 +58,22 @@ struct KannelTests {
         let sms = try OutgoingSMS(outboxID: "camp-3.r_17", idempotencyKey: "k", phone: "13800000001", text: chinese)
         let url = try KannelURL.sendURL(config(), message: sms)
         let dlr = try #require(value(url, "dlr-url"))
-        #expect(dlr == "http://127.0.0.1:8080/gateways/kannel/dlr?outbox=camp-3.r_17&key=k3y_x&type=%d&ts=%T&to=%p&from=%P&smsc=%i&reply=%A&fid=%F")
+        // The key is this message's own: base64url(HMAC-SHA256("k3y_x", "report:camp-3.r_17")), computed with Python's hmac.
+        let key = "Y70rYYZeYoah5pYajo3BOo5ZPvLlaljLXqZTWUAG4qo"
+        #expect(dlr == "http://127.0.0.1:8080/gateways/kannel/dlr?outbox=camp-3.r_17&key=\(key)&type=%d&ts=%T&to=%p&from=%P&smsc=%i&reply=%A&fid=%F")
+        #expect(!dlr.contains("k3y_x"), "the gateway's secret never travels")
         // In the sendsms URL itself the dlr-url's '%', '&', '?' and ':' are escaped.
-        #expect(url.absoluteString.contains("dlr-url=http%3A%2F%2F127.0.0.1%3A8080%2Fgateways%2Fkannel%2Fdlr%3Foutbox%3Dcamp-3.r_17%26key%3Dk3y_x%26type%3D%25d"))
+        #expect(url.absoluteString.contains("dlr-url=http%3A%2F%2F127.0.0.1%3A8080%2Fgateways%2Fkannel%2Fdlr%3Foutbox%3Dcamp-3.r_17%26key%3D\(key)%26type%3D%25d"))
+    }
+
+    @Test func messageKeysBelongToOneMessage() {
+        let keys = MessageKey(secret: "k3y_x")
+        #expect(keys.key(for: "camp-3.r_17") == "Y70rYYZeYoah5pYajo3BOo5ZPvLlaljLXqZTWUAG4qo")
+        #expect(keys.verify("Y70rYYZeYoah5pYajo3BOo5ZPvLlaljLXqZTWUAG4qo", for: "camp-3.r_17"))
+        #expect(!keys.verify("Y70rYYZeYoah5pYajo3BOo5ZPvLlaljLXqZTWUAG4qo", for: "camp-3.r_18"), "another message's key")
+        #expect(!keys.verify("k3y_x", for: "camp-3.r_17"), "the secret itself")
+        #expect(!keys.verify(nil, for: "camp-3.r_17"))
+        #expect(!MessageKey(secret: "other").verify(keys.key(for: "1"), for: "1"), "another gateway's key")
     }
 
     @Test func noDLRWithoutACallback() throws {
@@ -124,7 +137,7 @@ struct KannelTests {
         let query = "outbox=visit-0042&key=k3y_x&type=8&ts=1764450000&to=13800000001&from=10690000&smsc=FAKE&reply=ACK%2F&fid="
         let accepted = try KannelDeliveryReport(query: query)
         #expect(accepted.outboxID == "visit-0042")
-        #expect(accepted.secret == "k3y_x")
+        #expect(accepted.key == "k3y_x")
         #expect(accepted.status == .acceptedBySMSC)
         #expect(!accepted.status.isFinal)
         #expect(accepted.smscReply == "ACK/")

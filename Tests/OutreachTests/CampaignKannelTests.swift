@@ -71,9 +71,11 @@ struct CampaignKannelTests {
                 if assembled { #expect(o["parts"] as? Int == row.segments) } else { #expect(o["type"] as? String == "ucs-2") }
             }
             // Feed every report Kannel sent for this row, twice, to the function the web endpoint calls.
-            let final = try await waitFor("dlr.log") { $0.contains("outbox=\(row.id)&") && $0.contains("key=\(secret)") && $0.contains("type=1&") }
+            // Each report carries the message's own key, not the gateway's secret.
+            let key = MessageKey(secret: secret).key(for: String(row.id))
+            let final = try await waitFor("dlr.log") { $0.contains("outbox=\(row.id)&") && $0.contains("key=\(key)") && $0.contains("type=1&") }
             let query = try #require(final.map { String($0[($0.firstIndex(of: "?").map { $0 } ?? $0.startIndex)...]) })
-            let all = lines("dlr.log").filter { $0.contains("outbox=\(row.id)&") && $0.contains("key=\(secret)") }
+            let all = lines("dlr.log").filter { $0.contains("outbox=\(row.id)&") && $0.contains("key=\(key)") }
             for line in all + all {
                 let q = line.firstIndex(of: "?").map { String(line[$0...]) } ?? line
                 _ = try DeliveryReports.applyKannel(query: q, gateway: kannel(secret), to: db, now: Date())

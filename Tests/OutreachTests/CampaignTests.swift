@@ -368,14 +368,22 @@ import Testing
         let id = try db.outboxMessages(campaignID: c.id)[0].id
         let config = KannelConfiguration(sendsmsURL: URL(string: "http://127.0.0.1:13013/cgi-bin/sendsms")!, username: "u", password: "p",
                                          dlrCallbackURL: URL(string: "http://127.0.0.1:8080/dlr")!, dlrSecret: "s3cret")
-        let query = "outbox=\(id)&key=s3cret&type=1&ts=1795000000&to=13800000001&from=10690000&smsc=FAKE&reply=&fid=abc"
+        let key = MessageKey(secret: "s3cret")
+        let query = "outbox=\(id)&key=\(key.key(for: String(id)))&type=1&ts=1795000000&to=13800000001&from=10690000&smsc=FAKE&reply=&fid=abc"
         #expect(try DeliveryReports.applyKannel(query: query, gateway: config, to: db, now: clock.now()) == .applied(state: .delivered))
         #expect(try DeliveryReports.applyKannel(query: query, gateway: config, to: db, now: clock.now()) == .alreadyFinal(state: .delivered))
-        #expect(try DeliveryReports.applyKannel(query: "outbox=\(id)&key=s3cret&type=8", gateway: config, to: db, now: clock.now()) == .alreadyFinal(state: .delivered))
+        #expect(try DeliveryReports.applyKannel(query: "outbox=\(id)&key=\(key.key(for: String(id)))&type=8", gateway: config, to: db, now: clock.now()) == .alreadyFinal(state: .delivered))
         #expect(throws: DeliveryReports.Rejection.wrongSecret(gateway: "kannel")) {
             try DeliveryReports.applyKannel(query: "outbox=\(id)&key=guess&type=2", gateway: config, to: db, now: clock.now())
         }
-        #expect(try DeliveryReports.applyKannel(query: "outbox=424242&key=s3cret&type=1", gateway: config, to: db, now: clock.now()) == .unknownMessage)
+        // The gateway-wide secret itself is no longer a key, and another message's key is refused.
+        #expect(throws: DeliveryReports.Rejection.wrongSecret(gateway: "kannel")) {
+            try DeliveryReports.applyKannel(query: "outbox=\(id)&key=s3cret&type=2", gateway: config, to: db, now: clock.now())
+        }
+        #expect(throws: DeliveryReports.Rejection.wrongSecret(gateway: "kannel")) {
+            try DeliveryReports.applyKannel(query: "outbox=\(id)&key=\(key.key(for: "424242"))&type=2", gateway: config, to: db, now: clock.now())
+        }
+        #expect(try DeliveryReports.applyKannel(query: "outbox=424242&key=\(key.key(for: "424242"))&type=1", gateway: config, to: db, now: clock.now()) == .unknownMessage)
         #expect(try db.outboxMessage(id)?.state == .delivered)
         #expect(try DeliveryReports.applyInbound(phone: "13800000001", text: "退订", to: db, now: clock.now()))
         #expect(try db.optedOutPhones().contains("13800000001"))

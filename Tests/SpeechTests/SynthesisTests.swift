@@ -104,6 +104,8 @@ struct SynthesisTests {
         case .alaw8k, .ulaw8k:
             #expect(info.encoding == (format == .alaw8k ? .aLaw : .muLaw))
             #expect(info.sampleRate == 8000 && info.bitsPerSample == 8)
+        case .pcm8k:
+            #expect(info.encoding == .pcm16 && info.sampleRate == 8000 && info.bitsPerSample == 16)
         }
         #expect(abs(info.duration - speech.duration) < 0.01)
         #expect(Signals.rms(info.linearSamples) > 500)

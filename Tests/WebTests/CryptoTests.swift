@@ -1,5 +1,5 @@
+import Digests
 import Testing
-import Speech
 @testable import Web
 
 @Suite struct CryptoTests {

@@ -27,15 +27,15 @@ import Testing
         let id = try acceptedMessage(f)
         let app = try await f.app()
         try await app.test(.router) { client in
-            let uri = "/gateway/kannel/dlr?outbox=\(id)&key=s3cretDLRkey&type=1&ts=1795975300&to=13800000001&from=10690000&smsc=FAKE&reply=&fid=abc"
+            let uri = "/gateway/kannel/dlr?outbox=\(id)&key=\(f.dlrKey(id))&type=1&ts=1795975300&to=13800000001&from=10690000&smsc=FAKE&reply=&fid=abc"
             try await client.execute(uri: uri, method: .get) { r in #expect(r.status == .ok) }
             #expect(try f.database.outboxMessage(id)?.state == .delivered)
             // The same report again, and a late "accepted by SMSC": nothing changes, still 200 so Kannel stops.
             try await client.execute(uri: uri, method: .get) { r in #expect(r.status == .ok) }
-            try await client.execute(uri: "/gateway/kannel/dlr?outbox=\(id)&key=s3cretDLRkey&type=8", method: .get) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/gateway/kannel/dlr?outbox=\(id)&key=\(f.dlrKey(id))&type=8", method: .get) { r in #expect(r.status == .ok) }
             #expect(try f.database.outboxMessage(id)?.state == .delivered)
             // A report for a message we never sent is recorded and answered 200.
-            try await client.execute(uri: "/gateway/kannel/dlr?outbox=999999&key=s3cretDLRkey&type=1", method: .get) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/gateway/kannel/dlr?outbox=999999&key=\(f.dlrKey(999999))&type=1", method: .get) { r in #expect(r.status == .ok) }
         }
     }
 
@@ -44,14 +44,15 @@ import Testing
         let id = try acceptedMessage(f)
         let app = try await f.app()
         try await app.test(.router) { client in
+            // A wrong key and no key are refused (and, below, another message's key).
             try await client.execute(uri: "/gateway/kannel/dlr?outbox=\(id)&key=wrong&type=2", method: .get) { r in #expect(r.status == .forbidden) }
             try await client.execute(uri: "/gateway/kannel/dlr?outbox=\(id)&type=2", method: .get) { r in #expect(r.status == .forbidden) }
             #expect(try f.database.outboxMessage(id)?.state == .accepted, "a report without the key changes nothing")
-            try await client.execute(uri: "/gateway/kannel/dlr?outbox=\(id)&key=s3cretDLRkey&type=7", method: .get) { r in #expect(r.status == .badRequest) }
-            try await client.execute(uri: "/gateway/kannel/dlr?key=s3cretDLRkey&type=1", method: .get) { r in #expect(r.status == .badRequest) }
+            try await client.execute(uri: "/gateway/kannel/dlr?outbox=\(id)&key=\(f.dlrKey(id))&type=7", method: .get) { r in #expect(r.status == .badRequest) }
+            try await client.execute(uri: "/gateway/kannel/dlr?key=\(f.dlrKey(id))&type=1", method: .get) { r in #expect(r.status == .badRequest) }
+            try await client.execute(uri: "/gateway/kannel/dlr?outbox=\(id)&key=\(f.dlrKey(id + 1))&type=2", method: .get) { r in #expect(r.status == .forbidden) }
             // Three wrong keys used up the burst: now even a right one waits.
-            try await client.execute(uri: "/gateway/kannel/dlr?outbox=\(id)&key=wrong2&type=2", method: .get) { r in #expect(r.status == .forbidden) }
-            try await client.execute(uri: "/gateway/kannel/dlr?outbox=\(id)&key=s3cretDLRkey&type=2", method: .get) { r in
+            try await client.execute(uri: "/gateway/kannel/dlr?outbox=\(id)&key=\(f.dlrKey(id))&type=2", method: .get) { r in
                 #expect(r.status == .tooManyRequests)
                 #expect(r.headers[.retryAfter] != nil)
             }

@@ -1,7 +1,7 @@
+import Digests
 import Foundation
 import Messaging
 import Testing
-import Speech
 @testable import Web
 
 @Suite struct GCJ02Tests {

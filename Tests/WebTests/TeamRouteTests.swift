@@ -1,10 +1,10 @@
+import Digests
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import Store
-import Speech
 @testable import Web
 
 @Suite struct TeamRouteTests {

@@ -22,6 +22,8 @@ final class WebFixture: @unchecked Sendable {
     var now: Date
     let lock = NSLock()
     var settings = WebSettings()
+    /// The voice gateway whose call reports the server takes (nil: none).
+    var voiceHTTP: VoiceHTTPConfiguration?
     let kannel = KannelConfiguration(sendsmsURL: URL(string: "http://127.0.0.1:13013/cgi-bin/sendsms")!, username: "u", password: "p",
                                      dlrCallbackURL: URL(string: "http://127.0.0.1:8080/gateway/kannel/dlr")!, dlrSecret: "s3cretDLRkey")
     /// Residents: 张大爷 (team A, own phone), 李奶奶 (team A, guardian's phone), 王伯 (team B).
@@ -72,14 +74,17 @@ final class WebFixture: @unchecked Sendable {
         ]
     }
 
+    /// The key Kannel's dlr-url carries for message `id`.
+    func dlrKey(_ id: Int64) -> String { MessageKey(secret: kannel.dlrSecret!).key(for: String(id)) }
+
     func setNow(_ date: Date) { lock.lock(); now = date; lock.unlock() }
     func currentNow() -> Date { lock.lock(); defer { lock.unlock() }; return now }
 
-    func web() async throws -> CarnationWeb {
+    func web(logger: Logger = quietLogger) async throws -> CarnationWeb {
         let templates = try await WebTemplates.load(directory: WebFixture.repo.appendingPathComponent("Templates/web"))
-        let services = WebServices(database: database, visits: visits, settings: settings, kannel: kannel, voice: FakeVoice(),
+        let services = WebServices(database: database, visits: visits, settings: settings, kannel: kannel, voiceHTTP: voiceHTTP, voice: FakeVoice(),
                                    templates: templates, now: { [self] in self.currentNow() })
-        return try CarnationWeb(services: services, logger: quietLogger)
+        return try CarnationWeb(services: services, logger: logger)
     }
 
     func app() async throws -> some ApplicationProtocol {

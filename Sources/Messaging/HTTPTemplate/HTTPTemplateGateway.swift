@@ -92,6 +92,12 @@ public struct HTTPTemplateConfiguration: Sendable, Equatable, Codable {
     /// Seconds to wait for an answer.
     public var timeoutSeconds: Double
 
+    /// How the answer is read.
+    public var answer: ProviderAnswer {
+        ProviderAnswer(messageIDPath: messageIDPath, resultCodePath: resultCodePath, successCode: successCode,
+                       errorMessagePath: errorMessagePath, retryableCodes: retryableCodes)
+    }
+
     public init(name: String, url: URL, method: String = "POST", headers: [String: String] = ["Content-Type": "application/json; charset=utf-8"],
                 body: JSONValue, messageIDPath: String? = nil, resultCodePath: String? = nil, successCode: String? = nil,
                 errorMessagePath: String? = nil, retryableCodes: [String] = [], reportPath: String? = nil,
@@ -113,9 +119,6 @@ public struct HTTPTemplateConfiguration: Sendable, Equatable, Codable {
 
 /// Builds provider requests from `HTTPTemplateConfiguration` and reads their answers (pure).
 public enum HTTPTemplateRequest {
-    static let placeholderNames: Set<String> = ["phone", "phoneE164", "signName", "templateCode", "outboxID",
-                                                "idempotencyKey", "params", "paramsJSON", "paramsList"]
-
     /// The request that sends `message` (which must carry template content) through the provider.
     public static func build(_ config: HTTPTemplateConfiguration, message: OutgoingSMS) throws(MessagingError) -> HTTPRequestSpec {
         try OutgoingSMS.validatePhone(message.phone)
@@ -138,16 +141,21 @@ public enum HTTPTemplateRequest {
             "paramsList": .array(sms.parameters.map { .string($0.value) }),
         ]
         let body = try fill(config.body, values: values, place: "body")
+        return HTTPRequestSpec(method: config.method.uppercased(), url: config.url, headers: try headers(config.headers, values: values),
+                               body: Data(body.serialized.utf8))
+    }
+
+    /// Header fields with their placeholders filled, in name order; each must stay one line.
+    static func headers(_ fields: [String: String], values: [String: JSONValue]) throws(MessagingError) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = []
-        for name in config.headers.keys.sorted() {
-            let filled = try fill(.string(config.headers[name]!), values: values, place: "header \(name)")
+        for name in fields.keys.sorted() {
+            let filled = try fill(.string(fields[name]!), values: values, place: "header \(name)")
             guard case let .string(text) = filled, !text.contains("\r"), !text.contains("\n") else {
                 throw .invalidTemplate(field: "header \(name)", reason: "must be one line of text")
             }
             headers.append((name, text))
         }
-        return HTTPRequestSpec(method: config.method.uppercased(), url: config.url, headers: headers,
-                               body: Data(body.serialized.utf8))
+        return headers
     }
 
     /// Replaces placeholders throughout a JSON shape.
@@ -178,7 +186,7 @@ public enum HTTPTemplateRequest {
             }
             let name = String(rest[open.upperBound..<close.lowerBound]).trimmingWhitespace()
             guard let value = values[name] else {
-                throw .invalidTemplate(field: place, reason: "uses unknown placeholder {{\(name)}}; known: \(placeholderNames.sorted().joined(separator: ", "))")
+                throw .invalidTemplate(field: place, reason: "uses unknown placeholder {{\(name)}}; known here: \(values.keys.sorted().joined(separator: ", "))")
             }
             if rest[..<open.lowerBound].isEmpty && rest[close.upperBound...].isEmpty && out.isEmpty {
                 wholeValue = value
@@ -196,44 +204,6 @@ public enum HTTPTemplateRequest {
 
     /// Reads the provider's answer.
     public static func interpretAnswer(_ config: HTTPTemplateConfiguration, status: Int, body: Data, retryAfter: Double? = nil) -> SendResult {
-        let text = String(decoding: body.prefix(2000), as: UTF8.self)
-        let json = JSONValue.parse(body)
-        let code = config.resultCodePath.flatMap { json?.value(at: $0)?.scalarText }
-        let message = config.errorMessagePath.flatMap { json?.value(at: $0)?.scalarText }
-        let detail = message.map { "\(code ?? "?"): \($0)" } ?? text
-        switch status {
-        case 200...299:
-            guard let json else {
-                return .failed(.unreadableAnswer(gateway: config.name, status: status, body: text))
-            }
-            if let codePath = config.resultCodePath, let success = config.successCode {
-                guard let code = json.value(at: codePath)?.scalarText else {
-                    return .failed(.unreadableAnswer(gateway: config.name, status: status, body: text))
-                }
-                guard code == success else {
-                    if config.retryableCodes.contains(code) {
-                        return .failed(.temporarilyRefused(gateway: config.name, status: status, body: detail, retryAfter: retryAfter))
-                    }
-                    return .failed(.rejected(gateway: config.name, status: status, code: code, body: detail))
-                }
-            }
-            var messageID: String? = nil
-            if let idPath = config.messageIDPath {
-                guard let id = json.value(at: idPath)?.scalarText, !id.isEmpty else {
-                    return .failed(.unreadableAnswer(gateway: config.name, status: status, body: text))
-                }
-                messageID = id
-            }
-            return .accepted(gatewayMessageID: messageID, detail: code ?? "accepted")
-        case 429, 500...599:
-            return .failed(.temporarilyRefused(gateway: config.name, status: status, body: detail, retryAfter: retryAfter))
-        case 400...499:
-            if let code, config.retryableCodes.contains(code) {
-                return .failed(.temporarilyRefused(gateway: config.name, status: status, body: detail, retryAfter: retryAfter))
-            }
-            return .failed(.rejected(gateway: config.name, status: status, code: code, body: detail))
-        default:
-            return .failed(.unreadableAnswer(gateway: config.name, status: status, body: text))
-        }
+        config.answer.interpret(gateway: config.name, status: status, body: body, retryAfter: retryAfter)
     }
 }

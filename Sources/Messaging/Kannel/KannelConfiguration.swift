@@ -19,7 +19,8 @@ public struct KannelConfiguration: Sendable, Equatable, Codable {
     /// Where Kannel calls back with delivery reports (`carnation serve`), e.g.
     /// `http://127.0.0.1:8080/gateways/kannel/dlr`. nil asks for no reports.
     public var dlrCallbackURL: URL?
-    /// Per-gateway secret that `carnation serve` checks on each report (letters, digits, `-_.~`).
+    /// Per-gateway secret (letters, digits, `-_.~`): each message's dlr-url carries an HMAC of its outbox id
+    /// under it, which `carnation serve` checks on each report.
     public var dlrSecret: String?
     /// The sendsms user's `max-messages`: Kannel cuts longer text, so longer text is refused here.
     public var maxMessages: Int

@@ -7,8 +7,8 @@ import Foundation
 public struct KannelDeliveryReport: Sendable, Equatable {
     /// The outbox row (our `outbox` parameter).
     public let outboxID: String
-    /// The secret given back (`key`), for `carnation serve` to compare with the gateway's.
-    public let secret: String?
+    /// The per-message key given back (`key`), for `carnation serve` to check with `MessageKey`.
+    public let key: String?
     /// Kannel's DLR type value (`%d`).
     public let type: Int
     public let status: DeliveryStatus
@@ -62,7 +62,7 @@ public struct KannelDeliveryReport: Sendable, Equatable {
             time = Date(timeIntervalSince1970: TimeInterval(seconds))
         }
         self.outboxID = outbox
-        self.secret = parameters["key"]
+        self.key = parameters["key"]
         self.type = type
         self.status = status
         self.time = time

@@ -10,7 +10,7 @@ import Foundation
 ///   every value is percent-encoded with only unreserved characters left bare, and `to` must be one
 ///   normalised 11-digit number.
 /// - `dlr-url` must itself be URL-encoded, and Kannel expands `%` escapes in it: the outbox id and the
-///   secret are restricted to unreserved characters so no stray `%` reaches Kannel.
+///   per-message key are made of unreserved characters only, so no stray `%` reaches Kannel.
 /// - Text longer than `max-messages` parts is cut by Kannel: it is refused before sending.
 /// - 202 means accepted (or queued), not delivered.
 public enum KannelURL {
@@ -47,12 +47,13 @@ public enum KannelURL {
     }
 
     /// The dlr-url handed to Kannel for one outbox row, with Kannel's escapes for the report fields:
-    /// `outbox`, `key`, then `type=%d&ts=%T&to=%p&from=%P&smsc=%i&reply=%A&fid=%F`.
+    /// `outbox`, `key`, then `type=%d&ts=%T&to=%p&from=%P&smsc=%i&reply=%A&fid=%F`. `key` is this message's
+    /// own key (`MessageKey`: an HMAC of the outbox id under `dlr-secret`), never the secret itself.
     public static func deliveryReportURL(_ config: KannelConfiguration, outboxID: String) throws(MessagingError) -> String? {
         guard let callback = config.dlrCallbackURL else { return nil }
         try validateOutboxID(outboxID)
         var url = callback.absoluteString + "?outbox=" + outboxID
-        if let secret = config.dlrSecret { url += "&key=" + secret }
+        if let secret = config.dlrSecret { url += "&key=" + MessageKey(secret: secret).key(for: outboxID) }
         url += "&type=%d&ts=%T&to=%p&from=%P&smsc=%i&reply=%A&fid=%F"
         return url
     }

@@ -31,6 +31,16 @@ public enum GatewayChoice: Sendable, Equatable {
     case httpTemplate(HTTPTemplateConfiguration, deduplicates: Bool)
 }
 
+/// Which gateway makes voice calls.
+public enum VoiceGatewayChoice: Sendable, Equatable {
+    /// No voice gateway: voice messages wait in the outbox.
+    case disabled
+    /// The script written as a file under the spool directory (the default with the spool SMS gateway).
+    case spool
+    /// A voice-notification provider over HTTP.
+    case voiceHTTP(VoiceHTTPConfiguration)
+}
+
 /// The campaign and dispatch part of `carnation.yaml` (sections `sms`, `campaigns`, `dispatch`, `gateway`).
 /// Every value has a default, except prices, which only the office knows.
 public struct CampaignSettings: Sendable, Equatable {
@@ -58,6 +68,8 @@ public struct CampaignSettings: Sendable, Equatable {
     public var circuitFailures = 5
     public var circuitOpenSeconds = 60.0
     public var gateway = GatewayChoice.spool(directory: nil)
+    /// `gateway.voice`: by default the spool with the spool SMS gateway, else none.
+    public var voiceGateway = VoiceGatewayChoice.spool
     /// Resend after a crash even to a gateway that does not deduplicate (only when the provider
     /// deduplicates by our idempotency key itself).
     public var resendAfterCrash = false
@@ -140,7 +152,7 @@ public struct CampaignSettings: Sendable, Equatable {
             }
         }
         if let g = map["gateway"] {
-            let m = try r.mapping(g, "gateway", allowed: ["sms", "spool-directory", "kannel", "http-template", "resend-after-crash"])
+            let m = try r.mapping(g, "gateway", allowed: ["sms", "voice", "spool-directory", "kannel", "http-template", "voice-http", "resend-after-crash"])
             if let v = m["resend-after-crash"] { s.resendAfterCrash = try r.bool(v, "gateway.resend-after-crash") }
             let kind = try m["sms"].map { try r.string($0, "gateway.sms") } ?? "spool"
             switch kind {
@@ -153,6 +165,16 @@ public struct CampaignSettings: Sendable, Equatable {
                 s.gateway = try r.httpTemplate(t)
             default:
                 throw CampaignError.configuration(file: file, line: r.line(m["sms"] ?? g), detail: "gateway.sms '\(kind)' is not a gateway; use spool, kannel or http-template")
+            }
+            let voice = try m["voice"].map { try r.string($0, "gateway.voice") } ?? (kind == "spool" ? "spool" : "none")
+            switch voice {
+            case "none": s.voiceGateway = .disabled
+            case "spool": s.voiceGateway = .spool
+            case "voice-http":
+                guard let v = m["voice-http"] else { throw CampaignError.configuration(file: file, line: r.line(g), detail: "gateway.voice is voice-http but there is no gateway.voice-http section; add url, body, audio and report-secret") }
+                s.voiceGateway = .voiceHTTP(try r.voiceHTTP(v))
+            default:
+                throw CampaignError.configuration(file: file, line: r.line(m["voice"] ?? g), detail: "gateway.voice '\(voice)' is not a voice gateway; use none, spool or voice-http")
             }
         }
         return s
@@ -231,6 +253,57 @@ struct SettingsReader {
             return .string(s.string)
         case .alias: return .null
         }
+    }
+
+    func voiceHTTP(_ n: Node) throws -> VoiceHTTPConfiguration {
+        let f = "gateway.voice-http"
+        let m = try mapping(n, f, allowed: ["name", "url", "method", "headers", "body", "audio", "public-url", "audio-link-minutes",
+                                            "call-id-path", "result-code-path", "success-code", "error-message-path", "retryable-codes",
+                                            "report", "report-secret", "timeout-seconds", "deduplicates"])
+        func opt(_ key: String) throws -> String? { try m[key].map { try string($0, "\(f).\(key)") } }
+        func url(_ key: String) throws -> URL? {
+            guard let node = m[key] else { return nil }
+            guard let u = URL(string: try string(node, "\(f).\(key)")), u.scheme?.hasPrefix("http") == true else { throw fail(node, "\(f).\(key) must be an http(s) URL") }
+            return u
+        }
+        guard let target = try url("url") else { throw fail(n, "\(f) needs 'url', the provider's call API") }
+        guard let bodyNode = m["body"] else { throw fail(n, "\(f) needs 'body', the JSON body with {{phone}}, {{audioURL}} or {{audioBase64}}, {{outboxID}}… placeholders") }
+        guard let secret = try opt("report-secret") else { throw fail(n, "\(f) needs 'report-secret', a random string of at least 16 characters that call reports must carry") }
+        var headers: [String: String] = ["Content-Type": "application/json; charset=utf-8"]
+        for (k, v) in try m["headers"].map({ try mapping($0, "\(f).headers", allowed: nil) }) ?? [:] {
+            headers[try string(k, "\(f).headers")] = try string(v, "\(f).headers.\(k.string ?? "")")
+        }
+        let audioText = try opt("audio") ?? "url"
+        guard let audio = VoiceHTTPConfiguration.AudioDelivery(rawValue: audioText) else {
+            throw fail(m["audio"] ?? n, "\(f).audio '\(audioText)' must be url (the provider fetches a signed link) or inline (base64 in the request)")
+        }
+        var report = VoiceReportFormat()
+        if let rn = m["report"] {
+            let rm = try mapping(rn, "\(f).report", allowed: ["items-path", "outbox-id-path", "call-id-path", "status-path", "delivered", "progress", "reply"])
+            func ropt(_ key: String) throws -> String? { try rm[key].map { try string($0, "\(f).report.\(key)") } }
+            func list(_ key: String) throws -> [String]? {
+                try rm[key].map { node in
+                    guard let seq = node.sequence else { throw fail(node, "\(f).report.\(key) must be a list of status values") }
+                    return try seq.map { try string($0, "\(f).report.\(key)") }
+                }
+            }
+            report = VoiceReportFormat(itemsPath: try ropt("items-path"), outboxIDPath: try ropt("outbox-id-path") ?? report.outboxIDPath,
+                                       callIDPath: try ropt("call-id-path"), statusPath: try ropt("status-path") ?? report.statusPath,
+                                       delivered: try list("delivered") ?? report.delivered, progress: try list("progress") ?? [],
+                                       reply: try ropt("reply") ?? report.reply)
+        }
+        let config = VoiceHTTPConfiguration(
+            name: try opt("name") ?? "voice-http", url: target, method: try opt("method") ?? "POST", headers: headers, body: json(bodyNode),
+            audio: audio, publicURL: try url("public-url"),
+            audioLinkSeconds: try m["audio-link-minutes"].map { try double($0, "\(f).audio-link-minutes", min: 1) * 60 } ?? 6 * 3600,
+            answer: ProviderAnswer(messageIDPath: try opt("call-id-path"), resultCodePath: try opt("result-code-path"),
+                                   successCode: try opt("success-code"), errorMessagePath: try opt("error-message-path"),
+                                   retryableCodes: try (m["retryable-codes"]?.sequence ?? []).map { try string($0, "\(f).retryable-codes") }),
+            report: report, reportSecret: secret,
+            timeoutSeconds: try m["timeout-seconds"].map { try double($0, "\(f).timeout-seconds", min: 0.1) } ?? 15,
+            deduplicates: try m["deduplicates"].map { try bool($0, "\(f).deduplicates") } ?? false)
+        do { try config.validate() } catch { throw fail(n, error.description) }
+        return config
     }
 
     func kannel(_ n: Node) throws -> KannelConfiguration {

@@ -3,6 +3,7 @@ import Foundation
 import Messaging
 import Outreach
 import Registry
+import Speech
 import Store
 import Web
 #if canImport(Glibc)
@@ -102,21 +103,36 @@ struct CampaignEnvironment {
     /// The configured gateways; SMS goes through `TeamLinkGateway`, which fills in team links as they leave (shortened
     /// in the spool's files, which stay on disk).
     func gateways() throws -> DispatchGateways {
+        var spoolBase: URL? = nil
+        if case let .spool(directory) = settings.gateway {
+            spoolBase = try directory.map { URL(fileURLWithPath: $0) } ?? CarnationPaths.varDirectory().appendingPathComponent("spool")
+        }
         func links(_ sms: any SMSGateway, mask: Bool = false) -> any SMSGateway {
             TeamLinkGateway(inner: sms, database: office.database, keyPath: teamLinkKeyPath, maskToken: mask)
         }
+        let sms: any SMSGateway
         switch settings.gateway {
-        case let .spool(directory):
-            let base = try directory.map { URL(fileURLWithPath: $0) } ?? CarnationPaths.varDirectory().appendingPathComponent("spool")
-            return DispatchGateways(sms: links(SpoolGateway(directory: base.appendingPathComponent("sms")), mask: true),
-                                    voice: SpoolGateway(name: "spool-voice", directory: base.appendingPathComponent("voice")))
+        case .spool:
+            sms = links(SpoolGateway(directory: spoolBase!.appendingPathComponent("sms")), mask: true)
         case let .httpTemplate(config, deduplicates):
-            return DispatchGateways(sms: links(HTTPTemplateSMSGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency),
-                                                                      deduplicates: deduplicates)))
+            sms = links(HTTPTemplateSMSGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency),
+                                               deduplicates: deduplicates))
         case let .kannel(config):
-            // Voice needs a voice gateway (voice-http, not built yet): voice messages wait in the outbox.
-            return DispatchGateways(sms: links(try KannelGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency))))
+            sms = links(try KannelGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency)))
         }
+        // Without a voice gateway, voice messages wait in the outbox.
+        var voice: (any SMSGateway)? = nil
+        switch settings.voiceGateway {
+        case .disabled: break
+        case .spool:
+            let base = try spoolBase ?? CarnationPaths.varDirectory().appendingPathComponent("spool")
+            voice = SpoolGateway(name: "spool-voice", directory: base.appendingPathComponent("voice"))
+        case let .voiceHTTP(config):
+            let speech = SpeechRenderer(cache: try AudioCache(directory: try CarnationPaths.varDirectory().appendingPathComponent("audio")))
+            voice = try VoiceHTTPGateway(configuration: config, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency),
+                                         audioLink: try office.database.audioLink(), audioSource: TelephoneAudio(speech: speech))
+        }
+        return DispatchGateways(sms: sms, voice: voice)
     }
 
     func dispatcher() throws -> Dispatcher {

@@ -30,7 +30,7 @@ struct ServeRun: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Serve HTTP on --host:--port and run the dispatcher beside it (the default).",
-        discussion: "Routes: /healthz, /team/TOKEN (team day pages), /office (coordinators, login), /gateway/kannel/dlr and /gateway/kannel/inbound (Kannel callbacks). Logs go to stderr without personal data."
+        discussion: "Routes: /healthz, /team/TOKEN (team day pages), /office (coordinators, login), /gateway/kannel/dlr and /gateway/kannel/inbound (Kannel callbacks), /audio/ID (signed, expiring links to voice messages' audio) and /gateway/voice/report (voice call reports). Logs go to stderr without personal data."
     )
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
@@ -47,6 +47,8 @@ struct ServeRun: AsyncParsableCommand {
         let settings = try loadWebSettings(office)
         var kannel: KannelConfiguration? = nil
         if case let .kannel(config) = env.settings.gateway { kannel = config }
+        var voiceHTTP: VoiceHTTPConfiguration? = nil
+        if case let .voiceHTTP(config) = env.settings.voiceGateway { voiceHTTP = config }
         let visits = VisitService(database: env.office.database, book: try loadVisitRules(), registryRules: env.office.rules)
         let renderer = try ExplainCommand.renderer(env.office, options: office)
         let cache = try AudioCache(directory: try CarnationPaths.varDirectory().appendingPathComponent("audio"))
@@ -55,7 +57,8 @@ struct ServeRun: AsyncParsableCommand {
         // $CARNATION_TODAY (for demos and the browser test) shifts the server's clock by whole days to that date.
         let shift = Double(env.office.today.daysSinceEpoch - Office.realToday().daysSinceEpoch) * 86400
         let web = try CarnationWeb(services: WebServices(database: env.office.database, visits: visits, settings: settings, kannel: kannel,
-                                                         voice: voice, templates: templates, now: { Date().addingTimeInterval(shift) }),
+                                                         voiceHTTP: voiceHTTP, voice: voice, templates: templates,
+                                                         now: { Date().addingTimeInterval(shift) }),
                                    logger: logger)
         logger.info("serving", metadata: ["host": .string(host), "port": .stringConvertible(port), "dispatcher": .stringConvertible(!noDispatch)])
         // The dispatcher runs beside the server; the server handles SIGINT/SIGTERM, then the dispatcher finishes its round.
@@ -98,14 +101,8 @@ struct ExplainerVoice: ExplainerVoiceSource {
         return onTheDay.outcome(definition, for: resident, visit: date, preview: [.voice]).message?.voice?.script
     }
 
-    /// 8 kHz 16-bit PCM WAV: telephone quality is enough for speech, and a day's recordings stay small for a weak
-    /// signal (about 1 MB a minute). Browsers play only linear PCM in WAV, so not G.711.
-    func audio(script: String) async throws -> Data {
-        let wav = try await speech.render(script).wav
-        let info = try WAVFile.parse(wav)
-        let narrow = Resampler(from: info.sampleRate, to: AudioFormat.telephoneRate).resample(info.linearSamples)
-        return WAVFile.pcm16(narrow, sampleRate: AudioFormat.telephoneRate)
-    }
+    /// 8 kHz 16-bit PCM WAV (`TelephoneAudio`), the same audio a voice provider plays.
+    func audio(script: String) async throws -> Data { try await TelephoneAudio(speech: speech).wav(script: script) }
 }
 
 struct ServeLink: AsyncParsableCommand {

@@ -10,7 +10,7 @@ struct SpeakCommand: AsyncParsableCommand {
         discussion: """
         Numbers are rewritten the way people say them (1234.56元 → 一千二百三十四元五角六分, 12333 → 幺二三三三);
         ID numbers and masked numbers are never read out. Formats: wav (16-bit PCM, 22050 Hz),
-        alaw8k and ulaw8k (8 kHz G.711 WAV for voice gateways).
+        alaw8k and ulaw8k (8 kHz G.711 WAV for voice gateways), pcm8k (8 kHz 16-bit PCM WAV, what voice-http and team pages play).
         """
     )
 
@@ -23,7 +23,7 @@ struct SpeakCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Write the audio to this file.")
     var out: String?
 
-    @Option(name: .long, help: "wav, alaw8k or ulaw8k.")
+    @Option(name: .long, help: "wav, alaw8k, ulaw8k or pcm8k.")
     var format: AudioFormat = .wav
 
     @Option(name: .long, help: "Words per minute, 80–450 (default 130, slow for older listeners).")

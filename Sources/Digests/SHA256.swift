@@ -1,4 +1,4 @@
-/// SHA-256 (FIPS 180-4): audio cache names here, link hashes and HMAC/PBKDF2 in the web server.
+/// SHA-256 (FIPS 180-4): audio cache names, link hashes, HMAC and PBKDF2.
 /// Foundation on Linux has no CryptoKit and the project adds no crypto package; checked against the
 /// FIPS/NIST vectors in the tests.
 public enum SHA256 {

@@ -1,4 +1,3 @@
-import Speech
 /// HMAC-SHA256 (RFC 2104), checked against RFC 4231's vectors.
 public struct HMACSHA256: Sendable {
     /// The hash state after the inner and outer padded keys: every MAC under one key starts from these.
