@@ -27,19 +27,25 @@ public enum KannelURL {
     }()
 
     /// Percent-encodes `value` (UTF-8) leaving only unreserved characters bare; a space becomes `%20`, `+` `%2B`.
+    /// Byte by byte, with a table: the dispatcher encodes every message this way.
     public static func percentEncode(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count * 3)
         for byte in value.utf8 {
-            let scalar = Unicode.Scalar(byte)
-            if byte < 0x80 && unreserved.contains(scalar) {
-                out.unicodeScalars.append(scalar)
+            if unreservedBytes[Int(byte)] {
+                out.append(byte)
             } else {
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                out.append(0x25)  // %
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
+
+    /// `unreserved` as a table over the 256 byte values.
+    private static let unreservedBytes: [Bool] = (0..<256).map { b in b < 0x80 && unreserved.contains(Unicode.Scalar(UInt8(b))) }
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// The Kannel `coding` value for `text`: 0 (7-bit) when GSM-7 can carry it, else 2 (UCS-2).
     public static func coding(for text: String) -> Int {
