@@ -110,7 +110,7 @@ import Testing
     /// fingerprint tells a repeated row from a contradicting one.
     @Test func remembersFirstLinesThroughGrowth() {
         let seen = SeenKeys(expected: 4)
-        var rng = SplitMixForSeen(seed: 3)
+        var rng = SplitMix(seed: 3)  // CampaignTests.swift
         var first: [Int64: (Int, Int)] = [:]
         for line in 2..<20_000 {
             let key = Int64(10_000_000_000_000_000 + Int(rng.next() % 5_000))
@@ -125,17 +125,5 @@ import Testing
             }
         }
         #expect(seen.count == first.count)
-    }
-}
-
-private struct SplitMixForSeen {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
