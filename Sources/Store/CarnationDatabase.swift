@@ -133,6 +133,7 @@ public final class CarnationDatabase: Sendable {
                 CREATE INDEX resident_household ON resident(household_id) WHERE household_id IS NOT NULL;
                 """)
         }
+        CarnationDatabase.registerWebMigration(&m)  // "v5-web": team links, outcome keys, the server's secrets (Store/WebLinks.swift)
         return m
     }
 }

@@ -40,9 +40,8 @@ public enum TeamLinkMessageResult: Sendable, Equatable {
 
 /// Tables of the web server: team-day links, outcome idempotency keys, and the server's own secret.
 ///
-/// Created with `CREATE TABLE IF NOT EXISTS` by `prepareWebTables()` (called when the web server starts and by
-/// every function here), so the module needs no change to the main migrator; the lead may fold it into a
-/// "v4-web" migration later.
+/// Created by the "v5-web" migration (`registerWebMigration`). Databases from before it may already hold these
+/// tables (they were once made on first use), so the schema says `IF NOT EXISTS` and adds missing columns.
 extension CarnationDatabase {
     static let webSchema = """
         CREATE TABLE IF NOT EXISTS team_link (
@@ -71,8 +70,8 @@ extension CarnationDatabase {
 
     /// Creates the web tables if they are missing, and adds the columns of links sent by SMS to a table made
     /// before they existed: `nonce` (what the token is derived from until the SMS has left) and `outbox_id`.
-    public func prepareWebTables() throws {
-        try writer.write { db in
+    static func registerWebMigration(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v5-web") { db in
             try db.execute(sql: CarnationDatabase.webSchema)
             let columns = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(team_link)").map { $0["name"] as String })
             if !columns.contains("nonce") { try db.execute(sql: "ALTER TABLE team_link ADD COLUMN nonce TEXT") }
@@ -84,7 +83,6 @@ extension CarnationDatabase {
     /// Saves a new link (its token hash, never the token).
     @discardableResult
     public func addTeamLink(_ link: TeamLinkRecord) throws -> TeamLinkRecord {
-        try prepareWebTables()
         return try writer.write { db in
             try db.execute(sql: "INSERT INTO team_link (token_hash, team, date, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [link.tokenHash, link.team, link.date, link.createdAt.timeIntervalSince1970, link.revokedAt?.timeIntervalSince1970])
@@ -96,7 +94,6 @@ extension CarnationDatabase {
 
     /// The link whose token hashes to `tokenHash`, revoked or not.
     public func teamLink(tokenHash: String) throws -> TeamLinkRecord? {
-        try prepareWebTables()
         return try writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM team_link WHERE token_hash = ?", arguments: [tokenHash]).map(CarnationDatabase.teamLink(from:))
         }
@@ -104,7 +101,6 @@ extension CarnationDatabase {
 
     /// Links of one team (on one date, if given), newest first.
     public func teamLinks(team: String, date: String? = nil) throws -> [TeamLinkRecord] {
-        try prepareWebTables()
         return try writer.read { db in
             var sql = "SELECT * FROM team_link WHERE team = ?"
             var args: [any DatabaseValueConvertible] = [team]
@@ -118,7 +114,6 @@ extension CarnationDatabase {
     /// not left yet is withdrawn (cancelled), and what its token was derived from is forgotten.
     @discardableResult
     public func revokeTeamLinks(team: String, date: String?, now: Date) throws -> Int {
-        try prepareWebTables()
         return try writer.write { db in
             var filter = "team = ? AND revoked_at IS NULL"
             var args: [any DatabaseValueConvertible] = [team]
@@ -144,7 +139,6 @@ extension CarnationDatabase {
     /// twice, even at once from two processes, writes one link and one message.
     public func addTeamLinkMessage(_ link: TeamLinkRecord, nonce: String, message: (Int) -> NewDirectMessage, campaign: String,
                                    createdBy: String, due: Date, now: Date) throws -> TeamLinkMessageResult {
-        try prepareWebTables()
         return try writer.write { db in
             if let row = try Row.fetchOne(db, sql: """
                 SELECT l.*, o.state AS outbox_state FROM team_link l JOIN outbox o ON o.id = l.outbox_id
@@ -175,7 +169,6 @@ extension CarnationDatabase {
     /// The link an outbox message carries, and the nonce its token is derived from (nil once the SMS has left or the
     /// link was revoked); nil when the message carries no link.
     public func teamLinkSecret(outboxID: Int64) throws -> (link: TeamLinkRecord, nonce: String?)? {
-        try prepareWebTables()
         return try writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM team_link WHERE outbox_id = ?", arguments: [outboxID]).map {
                 (CarnationDatabase.teamLink(from: $0), $0["nonce"] as String?)
@@ -187,7 +180,6 @@ extension CarnationDatabase {
     /// message still waiting or being sent needs its token derived. Returns how many were forgotten.
     @discardableResult
     public func forgetSettledTeamLinkNonces() throws -> Int {
-        try prepareWebTables()
         return try writer.write { db in
             try db.execute(sql: """
                 UPDATE team_link SET nonce = NULL WHERE nonce IS NOT NULL
@@ -211,7 +203,6 @@ extension CarnationDatabase {
 
     /// Claims an outcome's idempotency key (client-generated). The first claim wins; later ones learn what it was.
     public func claimOutcomeKey(_ key: String, visitID: Int64, team: String, status: String, now: Date) throws -> OutcomeKeyClaim {
-        try prepareWebTables()
         return try writer.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT visit_id, status FROM web_outcome_key WHERE key = ?", arguments: [key]) {
                 return .duplicate(visitID: row["visit_id"], status: row["status"])
@@ -230,7 +221,6 @@ extension CarnationDatabase {
     /// The server secret named `name` (CSRF tokens, session cookies), created from `make` the first time and
     /// kept in the database so that forms rendered before a restart stay valid.
     public func webSecret(named name: String, make: () -> [UInt8]) throws -> [UInt8] {
-        try prepareWebTables()
         return try writer.write { db in
             if let data = try Data.fetchOne(db, sql: "SELECT value FROM web_secret WHERE name = ?", arguments: [name]) { return Array(data) }
             let value = make()

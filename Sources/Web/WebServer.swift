@@ -63,7 +63,6 @@ public final class CarnationWeb: Sendable {
         self.logger = logger
         limiter = GuessLimiter(burst: services.settings.guessBurst, refillSeconds: services.settings.guessRefillSeconds)
         links = TeamLinks(database: services.database)
-        try services.database.prepareWebTables()
         secret = HMACSHA256(key: try services.database.webSecret(named: "web", make: { SecureRandom.bytes(32) }))
         audioLinks = try services.database.audioLink()
         decoyHash = PasswordHash.make("decoy", iterations: services.settings.coordinators.first?.passwordHash.iterations ?? 1_000,
