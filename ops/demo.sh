@@ -76,4 +76,13 @@ CARNATION_USER=demo-approver "$BIN" campaign approve "$NAME" >/dev/null 2>&1 || 
 "$BIN" campaign status "$NAME"
 
 echo
+echo "== 10. The morning SMS: each team leader's link to the day's page (spool gateway; run twice, sent once) =="
+# The address teams open their page at; a real office sets web.public-url in its carnation.yaml.
+mkdir -p var/demo
+printf 'web:\n  public-url: http://127.0.0.1:8080\n' > var/demo/carnation.yaml
+"$BIN" serve links --config var/demo/carnation.yaml --date "$DAY" --send
+"$BIN" serve links --config var/demo/carnation.yaml --date "$DAY" --send | sed -n '1,4p'
+echo "(the spool shows each link shortened; \`$BIN serve --config var/demo/carnation.yaml\` serves the pages)"
+
+echo
 echo "Database: $CARNATION_HOME/var/carnation.sqlite — try: $BIN registry --help"
