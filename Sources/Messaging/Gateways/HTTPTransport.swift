@@ -74,7 +74,7 @@ public final class URLSessionTransport: HTTPTransport {
             pending.started(task)
             task.resume()
             // The deadline holds the request only weakly: an answered request is freed at once instead of
-            // waiting out the timeout (at thousands of requests a second, that was ~200 MB of finished tasks).
+            // waiting out the timeout (at thousands of requests a second, that held over 100 MB of finished tasks).
             DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { [weak pending] in
                 pending?.timeOut(.noAnswer("no answer within \(timeoutSeconds) s"))
             }
