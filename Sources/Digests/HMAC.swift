@@ -25,7 +25,9 @@ public struct HMACSHA256: Sendable {
     /// Hashes `message` from `state`, which already absorbed `prefixLength` bytes.
     private static func finish(_ state: [UInt32], _ message: [UInt8], prefixLength: Int) -> [UInt8] {
         var h = state
-        var data = message
+        var data: [UInt8] = []
+        data.reserveCapacity(message.count + 72)
+        data += message
         let bitLength = UInt64(prefixLength + message.count) * 8
         data.append(0x80)
         while data.count % 64 != 56 { data.append(0) }

@@ -61,7 +61,13 @@ public enum SHA256 {
     }
 
     public static func bytes(_ h: [UInt32]) -> [UInt8] {
-        h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> UInt32(24 - 8 * $0)) } }
+        var out: [UInt8] = []
+        out.reserveCapacity(h.count * 4)
+        for v in h {
+            out.append(UInt8(truncatingIfNeeded: v >> 24)); out.append(UInt8(truncatingIfNeeded: v >> 16))
+            out.append(UInt8(truncatingIfNeeded: v >> 8)); out.append(UInt8(truncatingIfNeeded: v))
+        }
+        return out
     }
 
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

@@ -116,29 +116,33 @@ public struct OutboxMessage: Sendable, Equatable {
 
     static let columns = "id, campaign_id, resident_id, channel, idempotency_key, phone, area_code, body, segments, template, state, attempts, due_at, not_after, gateway, gateway_message_id, delivery_status, reason, sent_at"
 
+    /// `columns` prefixed with the `o.` alias (for joins).
+    static let aliasedColumns = columns.split(separator: ",").map { "o." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+
+    /// A row selected with `columns`, in that order (read by position: the dispatcher reads one per message).
     init(row: Row) throws {
-        id = row["id"]
-        campaignID = row["campaign_id"]
-        residentID = row["resident_id"]
-        guard let c = OutboxChannel(rawValue: row["channel"]), let s = OutboxState(rawValue: row["state"]) else {
-            throw StoreError.query("outbox row \(row["id"] as Int64? ?? -1) has an unknown channel or state")
+        id = row[0]
+        campaignID = row[1]
+        residentID = row[2]
+        guard let c = OutboxChannel(rawValue: row[3]), let s = OutboxState(rawValue: row[10]) else {
+            throw StoreError.query("outbox row \(row[0] as Int64? ?? -1) has an unknown channel or state")
         }
         channel = c
         state = s
-        idempotencyKey = row["idempotency_key"]
-        phone = row["phone"]
-        areaCode = row["area_code"]
-        body = row["body"]
-        segments = row["segments"]
-        templateJSON = row["template"]
-        attempts = row["attempts"]
-        dueAt = Date(timeIntervalSince1970: row["due_at"])
-        notAfter = (row["not_after"] as Double?).map(Date.init(timeIntervalSince1970:))
-        gateway = row["gateway"]
-        gatewayMessageID = row["gateway_message_id"]
-        deliveryStatus = row["delivery_status"]
-        reason = row["reason"]
-        sentAt = (row["sent_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        idempotencyKey = row[4]
+        phone = row[5]
+        areaCode = row[6]
+        body = row[7]
+        segments = row[8]
+        templateJSON = row[9]
+        attempts = row[11]
+        dueAt = Date(timeIntervalSince1970: row[12])
+        notAfter = (row[13] as Double?).map(Date.init(timeIntervalSince1970:))
+        gateway = row[14]
+        gatewayMessageID = row[15]
+        deliveryStatus = row[16]
+        reason = row[17]
+        sentAt = (row[18] as Double?).map(Date.init(timeIntervalSince1970:))
     }
 }
 
@@ -217,6 +221,23 @@ extension CarnationDatabase {
         // Cached statements: the dispatcher makes two of these per message.
         try db.cachedStatement(sql: "UPDATE outbox SET state = ?, updated_at = ?\(extra) WHERE id = ?")
             .execute(arguments: [to.rawValue, t] + extraArgs + [id])
+        try insertEvent(db, id: id, at: t, from: from, to: to, detail: detail)
+    }
+
+    /// Moves a message out of `sending` only if it is still leased to `owner` (checked by the UPDATE itself);
+    /// the event is written only when the row moved. Returns whether it moved.
+    static func moveLeasedMessage(_ db: Database, id: Int64, owner: String, to: OutboxState, at now: Date, detail: String,
+                                  set extra: String, arguments extraArgs: StatementArguments) throws -> Bool {
+        guard OutboxState.sending.canMove(to: to) else { throw OutboxError.illegalTransition(id: id, from: .sending, to: to) }
+        let t = now.timeIntervalSince1970
+        try db.cachedStatement(sql: "UPDATE outbox SET state = ?, updated_at = ?\(extra) WHERE id = ? AND state = 'sending' AND lease_owner = ?")
+            .execute(arguments: [to.rawValue, t] + extraArgs + [id, owner])
+        guard db.changesCount == 1 else { return false }
+        try insertEvent(db, id: id, at: t, from: .sending, to: to, detail: detail)
+        return true
+    }
+
+    private static func insertEvent(_ db: Database, id: Int64, at t: Double, from: OutboxState, to: OutboxState, detail: String) throws {
         try db.cachedStatement(sql: "INSERT INTO outbox_event (outbox_id, at, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [id, t, from.rawValue, to.rawValue, detail])
     }
@@ -257,31 +278,7 @@ extension CarnationDatabase {
     /// Claims up to `limit` due messages of campaigns that are sending: each becomes `sending` under
     /// `owner`'s lease, durably, before it is returned. Nothing is returned twice while the lease holds.
     public func claimDue(now: Date, limit: Int, leaseSeconds: Double, owner: String, channels: [OutboxChannel] = OutboxChannel.allCases) throws -> [OutboxMessage] {
-        try writer.write { db in
-            let t = now.timeIntervalSince1970
-            // One state at a time, so the (state, due_at) index gives the order without sorting every waiting row.
-            var rows: [Row] = []
-            for state in [OutboxState.queued, .held] where rows.count < limit {
-                rows += try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT \(OutboxMessage.columns.split(separator: ",").map { "o." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-                    FROM outbox o JOIN campaign c ON c.id = o.campaign_id
-                    WHERE o.state = ? AND o.due_at <= ? AND c.state = 'sending'
-                      AND o.channel IN (\(channels.map { "'\($0.rawValue)'" }.joined(separator: ",")))
-                    ORDER BY o.due_at, o.id LIMIT ?
-                    """), arguments: [state.rawValue, t, limit - rows.count])
-            }
-            var out: [OutboxMessage] = []
-            for row in rows {
-                var m = try OutboxMessage(row: row)
-                try CarnationDatabase.moveMessage(db, id: m.id, from: m.state, to: .sending, at: now, detail: "claimed by \(owner)",
-                                                  set: ", lease_until = ?, lease_owner = ?, attempts = attempts + 1",
-                                                  arguments: [t + leaseSeconds, owner])
-                m.state = .sending
-                m.attempts += 1
-                out.append(m)
-            }
-            return out
-        }
+        try writer.write { db in try Self.claim(db, now: now, limit: limit, leaseSeconds: leaseSeconds, owner: owner, channels: channels) }
     }
 
     /// Records what happened to claimed messages, in one transaction. An outcome for a message that
@@ -289,41 +286,73 @@ extension CarnationDatabase {
     @discardableResult
     public func record(_ outcomes: [OutboxOutcome], owner: String, now: Date) throws -> Int {
         guard !outcomes.isEmpty else { return 0 }
-        return try writer.write { db in
-            let check = try db.cachedStatement(sql: "SELECT state, lease_owner FROM outbox WHERE id = ?")
-            var ignored = 0
-            let t = now.timeIntervalSince1970
-            for o in outcomes {
-                guard let row = try Row.fetchOne(check, arguments: [o.id]),
-                      row["state"] as String == OutboxState.sending.rawValue, row["lease_owner"] as String? == owner else {
-                    ignored += 1
-                    continue
-                }
-                switch o {
-                case let .accepted(id, gateway, gid):
-                    try CarnationDatabase.moveMessage(db, id: id, from: .sending, to: .accepted, at: now, detail: "accepted by \(gateway)\(gid.map { " as \($0)" } ?? "")",
-                                                      set: ", gateway = ?, gateway_message_id = ?, sent_at = ?, lease_until = NULL, reason = NULL",
-                                                      arguments: [gateway, gid, t])
-                case let .retry(id, due, reason):
-                    try CarnationDatabase.moveMessage(db, id: id, from: .sending, to: .queued, at: now, detail: reason,
-                                                      set: ", due_at = ?, reason = ?, lease_until = NULL", arguments: [due.timeIntervalSince1970, reason])
-                case let .held(id, until, reason):
-                    try CarnationDatabase.moveMessage(db, id: id, from: .sending, to: .held, at: now, detail: reason,
-                                                      set: ", due_at = ?, reason = ?, lease_until = NULL, attempts = attempts - 1",
-                                                      arguments: [until.timeIntervalSince1970, reason])
-                case let .failed(id, reason):
-                    try CarnationDatabase.moveMessage(db, id: id, from: .sending, to: .failed, at: now, detail: reason,
-                                                      set: ", reason = ?, final_at = ?, lease_until = NULL", arguments: [reason, t])
-                case let .unknown(id, gateway, reason):
-                    try CarnationDatabase.moveMessage(db, id: id, from: .sending, to: .unknown, at: now, detail: reason,
-                                                      set: ", gateway = ?, reason = ?, sent_at = ?, lease_until = NULL", arguments: [gateway, reason, t])
-                case let .expired(id, reason):
-                    try CarnationDatabase.moveMessage(db, id: id, from: .sending, to: .expired, at: now, detail: reason,
-                                                      set: ", reason = ?, final_at = ?, lease_until = NULL", arguments: [reason, t])
-                }
-            }
-            return ignored
+        return try writer.write { db in try Self.record(db, outcomes, owner: owner, now: now) }
+    }
+
+    /// `record` then `claimDue`, in one transaction: one commit where a dispatcher that keeps its gateway busy
+    /// would make two. Returns the ignored outcomes and the claimed messages.
+    public func recordAndClaim(_ outcomes: [OutboxOutcome], owner: String, now: Date, limit: Int, leaseSeconds: Double,
+                               channels: [OutboxChannel] = OutboxChannel.allCases) throws -> (ignored: Int, claimed: [OutboxMessage]) {
+        try writer.write { db in
+            let ignored = try Self.record(db, outcomes, owner: owner, now: now)
+            return (ignored, try Self.claim(db, now: now, limit: limit, leaseSeconds: leaseSeconds, owner: owner, channels: channels))
         }
+    }
+
+    private static func claim(_ db: Database, now: Date, limit: Int, leaseSeconds: Double, owner: String, channels: [OutboxChannel]) throws -> [OutboxMessage] {
+        let t = now.timeIntervalSince1970
+        // One state at a time, so the (state, due_at) index gives the order without sorting every waiting row.
+        var rows: [Row] = []
+        for state in [OutboxState.queued, .held] where rows.count < limit {
+            rows += try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(OutboxMessage.aliasedColumns)
+                FROM outbox o JOIN campaign c ON c.id = o.campaign_id
+                WHERE o.state = ? AND o.due_at <= ? AND c.state = 'sending'
+                  AND o.channel IN (\(channels.map { "'\($0.rawValue)'" }.joined(separator: ",")))
+                ORDER BY o.due_at, o.id LIMIT ?
+                """), arguments: [state.rawValue, t, limit - rows.count])
+        }
+        var out: [OutboxMessage] = []
+        out.reserveCapacity(rows.count)
+        let detail = "claimed by \(owner)"
+        for row in rows {
+            var m = try OutboxMessage(row: row)
+            try moveMessage(db, id: m.id, from: m.state, to: .sending, at: now, detail: detail,
+                            set: ", lease_until = ?, lease_owner = ?, attempts = attempts + 1", arguments: [t + leaseSeconds, owner])
+            m.state = .sending
+            m.attempts += 1
+            out.append(m)
+        }
+        return out
+    }
+
+    private static func record(_ db: Database, _ outcomes: [OutboxOutcome], owner: String, now: Date) throws -> Int {
+        var ignored = 0
+        let t = now.timeIntervalSince1970
+        func move(_ id: Int64, to state: OutboxState, detail: String, set extra: String, _ arguments: StatementArguments) throws {
+            if try !moveLeasedMessage(db, id: id, owner: owner, to: state, at: now, detail: detail, set: extra, arguments: arguments) {
+                ignored += 1
+            }
+        }
+        for o in outcomes {
+            switch o {
+            case let .accepted(id, gateway, gid):
+                try move(id, to: .accepted, detail: "accepted by \(gateway)\(gid.map { " as \($0)" } ?? "")",
+                         set: ", gateway = ?, gateway_message_id = ?, sent_at = ?, lease_until = NULL, reason = NULL", [gateway, gid, t])
+            case let .retry(id, due, reason):
+                try move(id, to: .queued, detail: reason, set: ", due_at = ?, reason = ?, lease_until = NULL", [due.timeIntervalSince1970, reason])
+            case let .held(id, until, reason):
+                try move(id, to: .held, detail: reason, set: ", due_at = ?, reason = ?, lease_until = NULL, attempts = attempts - 1",
+                         [until.timeIntervalSince1970, reason])
+            case let .failed(id, reason):
+                try move(id, to: .failed, detail: reason, set: ", reason = ?, final_at = ?, lease_until = NULL", [reason, t])
+            case let .unknown(id, gateway, reason):
+                try move(id, to: .unknown, detail: reason, set: ", gateway = ?, reason = ?, sent_at = ?, lease_until = NULL", [gateway, reason, t])
+            case let .expired(id, reason):
+                try move(id, to: .expired, detail: reason, set: ", reason = ?, final_at = ?, lease_until = NULL", [reason, t])
+            }
+        }
+        return ignored
     }
 
     /// Settles messages whose dispatcher died mid-send (lease ended while `sending`). For gateways in
@@ -605,3 +634,4 @@ extension CarnationDatabase {
         return e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED
     }
 }
+

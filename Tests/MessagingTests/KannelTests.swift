@@ -66,6 +66,40 @@ struct KannelTests {
         #expect(url.absoluteString.contains("dlr-url=http%3A%2F%2F127.0.0.1%3A8080%2Fgateways%2Fkannel%2Fdlr%3Foutbox%3Dcamp-3.r_17%26key%3D\(key)%26type%3D%25d"))
     }
 
+    /// The gateway's prepared form gives, byte for byte, the URL of encoding every field on its own (the way
+    /// `sendURL` built it before the form existed), with and without sender, smsc, reports and a key.
+    @Test func preparedFormMatchesFieldByFieldEncoding() throws {
+        func fieldByField(_ c: KannelConfiguration, _ m: OutgoingSMS) throws -> String {
+            var items: [(String, String)] = [("username", c.username), ("password", c.password)]
+            if let sender = c.sender { items.append(("from", sender)) }
+            items.append(("to", m.phone))
+            if let smsc = c.smscID { items.append(("smsc", smsc)) }
+            items.append(("coding", String(KannelURL.coding(for: m.text))))
+            items.append(("charset", "UTF-8"))
+            if let dlr = try KannelURL.deliveryReportURL(c, outboxID: m.outboxID) {
+                items.append(("dlr-mask", String(c.dlrMask)))
+                items.append(("dlr-url", dlr))
+            }
+            items.append(("text", m.text))
+            return c.sendsmsURL.absoluteString + "?" + items.map { KannelURL.percentEncode($0.0) + "=" + KannelURL.percentEncode($0.1) }.joined(separator: "&")
+        }
+        var plain = config(dlr: false)
+        plain.sender = nil
+        var routed = config()
+        routed.smscID = "fake smsc"
+        routed.dlrMask = 7
+        var keyless = config()
+        keyless.dlrSecret = nil
+        for c in [config(), plain, routed, keyless] {
+            let form = try KannelURL.SendForm(c)
+            for (id, text) in [("42", chinese), ("camp-3.r_17", "Pension +20 {CNY} 100% a&b=c"), ("9", "𠀋先生 emoji 👍")] {
+                let sms = try OutgoingSMS(outboxID: id, idempotencyKey: "k", phone: "13800000001", text: text)
+                #expect(try form.url(for: sms).absoluteString == fieldByField(c, sms))
+                #expect(try KannelURL.sendURL(c, message: sms) == form.url(for: sms))
+            }
+        }
+    }
+
     @Test func messageKeysBelongToOneMessage() {
         let keys = MessageKey(secret: "k3y_x")
         #expect(keys.key(for: "camp-3.r_17") == "Y70rYYZeYoah5pYajo3BOo5ZPvLlaljLXqZTWUAG4qo")

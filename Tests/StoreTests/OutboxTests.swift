@@ -71,6 +71,30 @@ import Testing
         #expect(try db.outboxHistory(m.id).map(\.to) == [.queued, .sending, .accepted])
     }
 
+    /// Recording and claiming in one transaction: the outcomes are written first (an outcome for a row leased
+    /// to someone else moves nothing and leaves no event), then the next due rows are claimed.
+    @Test func recordAndClaimWritesOutcomesThenClaimsInOneTransaction() throws {
+        let db = try CarnationDatabase()
+        let c = try makeCampaign(db)
+        _ = try db.enqueue(campaignID: c.id, (1...6).map { message("R\($0)", phone: "1380000000\($0)") }, due: t0, notAfter: nil, now: t0)
+        let a = try db.claimDue(now: t0, limit: 2, leaseSeconds: 60, owner: "A")
+        let b = try db.claimDue(now: t0, limit: 1, leaseSeconds: 60, owner: "B")
+        let step = try db.recordAndClaim([.accepted(id: a[0].id, gateway: "g", gatewayMessageID: nil),
+                                          .retry(id: a[1].id, due: t0.addingTimeInterval(60), reason: "503"),
+                                          .accepted(id: b[0].id, gateway: "g", gatewayMessageID: nil)],
+                                         owner: "A", now: t0, limit: 10, leaseSeconds: 60)
+        #expect(step.ignored == 1)
+        // The retried row is not due yet, so only the three untouched rows are claimed.
+        #expect(step.claimed.map(\.id) == Array(b[0].id + 1...b[0].id + 3))
+        #expect(step.claimed.allSatisfy { $0.state == .sending && $0.attempts == 1 })
+        #expect(try db.outboxHistory(a[0].id).map(\.to) == [.queued, .sending, .accepted])
+        #expect(try db.outboxHistory(a[1].id).map(\.to) == [.queued, .sending, .queued])
+        #expect(try db.outboxHistory(b[0].id).map(\.to) == [.queued, .sending], "B's message is untouched and has no event from A")
+        #expect(try db.outboxMessage(b[0].id)?.state == .sending)
+        // Nothing to record and nothing due: an empty claim.
+        #expect(try db.recordAndClaim([], owner: "A", now: t0, limit: 10, leaseSeconds: 60).claimed.isEmpty)
+    }
+
     @Test func pausedAndFutureMessagesAreNotClaimed() throws {
         let db = try CarnationDatabase()
         let paused = try makeCampaign(db, state: .paused)

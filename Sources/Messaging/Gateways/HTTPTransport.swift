@@ -11,9 +11,20 @@ public struct HTTPResponse: Sendable, Equatable {
     public let body: Data
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+        self.init(status: status, lowercasedHeaders: Dictionary(headers.map { (Self.lowercased($0.key), $0.value) }, uniquingKeysWith: { a, _ in a }),
+                  body: body)
+    }
+
+    /// For header names already lower-cased.
+    init(status: Int, lowercasedHeaders: [String: String], body: Data) {
         self.status = status
-        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        headers = lowercasedHeaders
         self.body = body
+    }
+
+    /// `name` lower-cased (a name already lower-case is returned as it is).
+    static func lowercased(_ name: String) -> String {
+        name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
     }
 }
 
@@ -56,16 +67,16 @@ public final class URLSessionTransport: HTTPTransport {
         for header in spec.headers { request.addValue(header.value, forHTTPHeaderField: header.name) }
         request.httpBody = spec.body
         return await withCheckedContinuation { (continuation: CheckedContinuation<HTTPOutcome, Never>) in
-            let once = ResumeOnce()
+            let pending = PendingRequest(continuation)
             let task = session.dataTask(with: request) { data, response, error in
-                guard once.claim() else { return }
-                continuation.resume(returning: Self.outcome(data: data, response: response, error: error))
+                pending.finish(Self.outcome(data: data, response: response, error: error))
             }
+            pending.started(task)
             task.resume()
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) {
-                guard once.claim() else { return }
-                task.cancel()
-                continuation.resume(returning: .noAnswer("no answer within \(timeoutSeconds) s"))
+            // The deadline holds the request only weakly: an answered request is freed at once instead of
+            // waiting out the timeout (at thousands of requests a second, that held over 100 MB of finished tasks).
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { [weak pending] in
+                pending?.timeOut(.noAnswer("no answer within \(timeoutSeconds) s"))
             }
         }
     }
@@ -76,9 +87,11 @@ public final class URLSessionTransport: HTTPTransport {
         guard let http = response as? HTTPURLResponse else { return .noAnswer("not an HTTP answer") }
         var headers: [String: String] = [:]
         for (key, value) in http.allHeaderFields {
-            if let key = key as? String, let value = value as? String { headers[key] = value }
+            guard let key = key as? String, let value = value as? String else { continue }
+            let name = HTTPResponse.lowercased(key)
+            if headers[name] == nil { headers[name] = value }
         }
-        return .response(HTTPResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
+        return .response(HTTPResponse(status: http.statusCode, lowercasedHeaders: headers, body: data ?? Data()))
     }
 
     /// Connection failures before anything was written are `notConnected`; everything else may have
@@ -108,16 +121,32 @@ extension HTTPOutcome {
     }
 }
 
-/// Lets exactly one of two racing callbacks resume a continuation.
-private final class ResumeOnce: @unchecked Sendable {
+/// One request in flight: exactly one of the answer and the deadline resumes its continuation; the deadline
+/// also cancels the task.
+private final class PendingRequest: @unchecked Sendable {
     private let lock = NSLock()
-    private var claimed = false
+    private var continuation: CheckedContinuation<HTTPOutcome, Never>?
+    private var task: URLSessionDataTask?
 
-    func claim() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if claimed { return false }
-        claimed = true
-        return true
+    init(_ continuation: CheckedContinuation<HTTPOutcome, Never>) { self.continuation = continuation }
+
+    func started(_ task: URLSessionDataTask) { lock.withLock { if continuation != nil { self.task = task } } }
+
+    /// The answer (or the transport's error) came.
+    func finish(_ outcome: HTTPOutcome) { take()?.continuation.resume(returning: outcome) }
+
+    /// The deadline passed first.
+    func timeOut(_ outcome: HTTPOutcome) {
+        guard let (continuation, task) = take() else { return }
+        task?.cancel()
+        continuation.resume(returning: outcome)
+    }
+
+    private func take() -> (continuation: CheckedContinuation<HTTPOutcome, Never>, task: URLSessionDataTask?)? {
+        lock.withLock {
+            guard let c = continuation else { return nil }
+            defer { continuation = nil; task = nil }
+            return (c, task)
+        }
     }
 }

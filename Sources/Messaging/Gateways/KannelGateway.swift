@@ -2,7 +2,9 @@ import Foundation
 
 /// Sends SMS through Kannel's sendsms interface (GET), one request per message.
 public struct KannelGateway: SMSGateway {
-    public let configuration: KannelConfiguration
+    public var configuration: KannelConfiguration { form.configuration }
+    /// The configuration, checked once, with what every request shares.
+    private let form: KannelURL.SendForm
     private let transport: HTTPTransport
 
     public var name: String { configuration.name }
@@ -10,14 +12,13 @@ public struct KannelGateway: SMSGateway {
     public var deduplicates: Bool { false }
 
     public init(configuration: KannelConfiguration, transport: HTTPTransport) throws(MessagingError) {
-        try configuration.validate()
-        self.configuration = configuration
+        form = try KannelURL.SendForm(configuration)
         self.transport = transport
     }
 
     public func send(_ message: OutgoingSMS) async -> SendResult {
         let url: URL
-        do { url = try KannelURL.sendURL(configuration, message: message) } catch {
+        do { url = try form.url(for: message) } catch {
             return .failed(.invalidMessage(error))
         }
         let outcome = await transport.perform(HTTPRequestSpec(method: "GET", url: url),

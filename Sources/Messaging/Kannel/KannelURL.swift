@@ -60,39 +60,69 @@ public enum KannelURL {
         try validateOutboxID(outboxID)
         var url = callback.absoluteString + "?outbox=" + outboxID
         if let secret = config.dlrSecret { url += "&key=" + MessageKey(secret: secret).key(for: outboxID) }
-        url += "&type=%d&ts=%T&to=%p&from=%P&smsc=%i&reply=%A&fid=%F"
-        return url
+        return url + reportFields
     }
 
     /// The GET URL that asks smsbox to send `message`.
     public static func sendURL(_ config: KannelConfiguration, message: OutgoingSMS) throws(MessagingError) -> URL {
-        try config.validate()
-        try OutgoingSMS.validatePhone(message.phone)
-        try validateOutboxID(message.outboxID)
-        let measurement = SMSSegmenter.measure(message.text)
-        guard measurement.segments <= config.maxMessages else {
-            throw .textTooLong(segments: measurement.segments, maximum: config.maxMessages)
-        }
-        var items: [(String, String)] = [
-            ("username", config.username),
-            ("password", config.password),
-        ]
-        if let sender = config.sender { items.append(("from", sender)) }
-        items.append(("to", message.phone))
-        if let smsc = config.smscID { items.append(("smsc", smsc)) }
-        items.append(("coding", String(coding(for: message.text))))
-        items.append(("charset", "UTF-8"))
-        if let dlrURL = try deliveryReportURL(config, outboxID: message.outboxID) {
-            items.append(("dlr-mask", String(config.dlrMask)))
-            items.append(("dlr-url", dlrURL))
-        }
-        items.append(("text", message.text))
-        let query = items.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
-        guard let url = URL(string: config.sendsmsURL.absoluteString + "?" + query) else {
-            throw .invalidGatewayConfiguration(gateway: config.name, field: "sendsms-url", reason: "does not form a URL with the query")
-        }
-        return url
+        try SendForm(config).url(for: message)
     }
+
+    /// The sendsms request of one configuration, with what every message shares worked out once: the
+    /// configuration checked, the fixed query fields encoded, the report key's HMAC state. A gateway keeps one
+    /// and makes each message's URL from it (`sendURL` makes a new one per call).
+    public struct SendForm: Sendable {
+        public let configuration: KannelConfiguration
+        private let reportKey: MessageKey?
+        /// `…/sendsms?username=…&password=…[&from=…]&to=`.
+        private let head: String
+        /// `[&smsc=…]&coding=`.
+        private let afterPhone: String
+        /// `&charset=UTF-8[&dlr-mask=…&dlr-url=<callback?outbox=>` (percent-encoded), or `&charset=UTF-8`.
+        private let beforeOutboxID: String
+
+        public init(_ config: KannelConfiguration) throws(MessagingError) {
+            try config.validate()
+            configuration = config
+            reportKey = config.dlrSecret.map { MessageKey(secret: $0) }
+            var head = config.sendsmsURL.absoluteString + "?username=" + percentEncode(config.username)
+                + "&password=" + percentEncode(config.password)
+            if let sender = config.sender { head += "&from=" + percentEncode(sender) }
+            self.head = head + "&to="
+            afterPhone = (config.smscID.map { "&smsc=" + percentEncode($0) } ?? "") + "&coding="
+            var before = "&charset=UTF-8"
+            if let callback = config.dlrCallbackURL {
+                before += "&dlr-mask=\(config.dlrMask)&dlr-url=" + percentEncode(callback.absoluteString + "?outbox=")
+            }
+            beforeOutboxID = before
+        }
+
+        /// The GET URL that asks smsbox to send `message`: the same text, byte for byte, as encoding each
+        /// field on its own (the outbox id and the key are unreserved characters, so they encode as themselves).
+        public func url(for message: OutgoingSMS) throws(MessagingError) -> URL {
+            try OutgoingSMS.validatePhone(message.phone)
+            try validateOutboxID(message.outboxID)
+            let measurement = SMSSegmenter.measure(message.text)
+            guard measurement.segments <= configuration.maxMessages else {
+                throw .textTooLong(segments: measurement.segments, maximum: configuration.maxMessages)
+            }
+            var query = head + message.phone + afterPhone + (measurement.encoding == .gsm7 ? "0" : "2") + beforeOutboxID
+            if configuration.dlrCallbackURL != nil {
+                query += message.outboxID
+                if let reportKey { query += "%26key%3D" + reportKey.key(for: message.outboxID) }
+                query += KannelURL.encodedReportFields
+            }
+            query += "&text=" + percentEncode(message.text)
+            guard let url = URL(string: query) else {
+                throw .invalidGatewayConfiguration(gateway: configuration.name, field: "sendsms-url", reason: "does not form a URL with the query")
+            }
+            return url
+        }
+    }
+
+    /// The report fields Kannel fills in, appended to every dlr-url.
+    static let reportFields = "&type=%d&ts=%T&to=%p&from=%P&smsc=%i&reply=%A&fid=%F"
+    private static let encodedReportFields = percentEncode(reportFields)
 
     /// Outbox ids travel inside the dlr-url: letters, digits, `-`, `_`, `.`, at most 64 characters.
     public static func validateOutboxID(_ id: String) throws(MessagingError) {

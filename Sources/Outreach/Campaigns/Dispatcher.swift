@@ -42,6 +42,18 @@ public struct DispatchRound: Sendable, Equatable {
     /// The circuit was open: nothing was claimed; wait this long.
     public var circuitWait: Double?
 
+    /// Counts one recorded outcome.
+    mutating func count(_ outcome: OutboxOutcome) {
+        switch outcome {
+        case .accepted: accepted += 1
+        case .retry: retried += 1
+        case .held: held += 1
+        case .failed: failed += 1
+        case .unknown: unknown += 1
+        case .expired: expired += 1
+        }
+    }
+
     public static func + (a: DispatchRound, b: DispatchRound) -> DispatchRound {
         DispatchRound(claimed: a.claimed + b.claimed, accepted: a.accepted + b.accepted, retried: a.retried + b.retried,
                       held: a.held + b.held, failed: a.failed + b.failed, unknown: a.unknown + b.unknown,
@@ -124,16 +136,7 @@ public final class Dispatcher: @unchecked Sendable {
         try await whileBusy(limitSeconds: settings.leaseSeconds / 2) { try database.record(outcomes, owner: owner, now: clock.now()) }
         var r = DispatchRound()
         r.claimed = claimed.count
-        for o in outcomes {
-            switch o {
-            case .accepted: r.accepted += 1
-            case .retry: r.retried += 1
-            case .held: r.held += 1
-            case .failed: r.failed += 1
-            case .unknown: r.unknown += 1
-            case .expired: r.expired += 1
-            }
-        }
+        for o in outcomes { r.count(o) }
         return r
     }
 
@@ -173,13 +176,23 @@ public final class Dispatcher: @unchecked Sendable {
         if let cap = settings.phoneCap {
             counts = try database.recentSends(to: claimed.map(\.phone), since: now.addingTimeInterval(-cap.hours * 3600))
         }
+        // One quiet-hours decision per channel and area for the whole batch (they share `now`).
+        var quiet: [QuietHoursKey: QuietHoursDecision] = [:]
         for m in claimed {
             if let end = m.notAfter, end <= now {
                 outcomes.append(.expired(id: m.id, reason: "campaign window closed at \(CampaignTime.format(end, timeZone: settings.timeZone)) before it could be sent"))
                 continue
             }
-            let policy = m.channel == .sms ? settings.smsQuietHours : settings.voiceQuietHours
-            if case let .hold(until) = policy.hours(forArea: m.areaCode).decision(at: now, timeZone: settings.timeZone) {
+            let key = QuietHoursKey(channel: m.channel, areaCode: m.areaCode)
+            let decision: QuietHoursDecision
+            if let known = quiet[key] {
+                decision = known
+            } else {
+                let policy = m.channel == .sms ? settings.smsQuietHours : settings.voiceQuietHours
+                decision = policy.hours(forArea: m.areaCode).decision(at: now, timeZone: settings.timeZone)
+                quiet[key] = decision
+            }
+            if case let .hold(until) = decision {
                 outcomes.append(.held(id: m.id, until: until, reason: "quiet hours: held until \(CampaignTime.format(until, timeZone: settings.timeZone).suffix(5))"))
                 continue
             }
@@ -196,6 +209,11 @@ public final class Dispatcher: @unchecked Sendable {
             toSend.append(m)
         }
         return (outcomes, toSend)
+    }
+
+    private struct QuietHoursKey: Hashable {
+        var channel: OutboxChannel
+        var areaCode: String?
     }
 
     /// The gateway message for an outbox row, or the outcome when it cannot be formed.
@@ -215,21 +233,14 @@ public final class Dispatcher: @unchecked Sendable {
         var total = DispatchRound()
         var pending: [OutboxOutcome] = []
         let flushEvery = max(1, settings.concurrency / 2)
+        // The sends happened: keep trying to record them while another process holds the lock.
+        let recordLimit = settings.leaseSeconds / 2
         func flush() async throws {
             guard !pending.isEmpty else { return }
             let batch = pending
             pending = []
-            try await whileBusy(limitSeconds: settings.leaseSeconds / 2) { try database.record(batch, owner: owner, now: clock.now()) }
-            for o in batch {
-                switch o {
-                case .accepted: total.accepted += 1
-                case .retry: total.retried += 1
-                case .held: total.held += 1
-                case .failed: total.failed += 1
-                case .unknown: total.unknown += 1
-                case .expired: total.expired += 1
-                }
-            }
+            try await whileBusy(limitSeconds: recordLimit) { try database.record(batch, owner: owner, now: clock.now()) }
+            for o in batch { total.count(o) }
         }
         try await withThrowingTaskGroup(of: (OutboxMessage, SendResult, String).self) { group in
             var inFlight = 0
@@ -247,8 +258,14 @@ public final class Dispatcher: @unchecked Sendable {
                     let extra = min(Double(room - 1), bucket.available(at: clock.now().timeIntervalSince1970).rounded(.down))
                     if extra >= 1 { _ = bucket.take(at: clock.now().timeIntervalSince1970, count: extra) }
                     let limit = 1 + max(0, Int(extra))
-                    let claimed = try await whileBusy { try database.claimDue(now: clock.now(), limit: limit, leaseSeconds: settings.leaseSeconds,
-                                                                             owner: owner, channels: gateways.channels) }
+                    // Outcomes waiting to be recorded go in the claim's transaction (one commit instead of two).
+                    let batch = pending
+                    pending = []
+                    let claimed = try await whileBusy(limitSeconds: batch.isEmpty ? 30 : recordLimit) {
+                        try database.recordAndClaim(batch, owner: owner, now: clock.now(), limit: limit, leaseSeconds: settings.leaseSeconds,
+                                                    channels: gateways.channels).claimed
+                    }
+                    for o in batch { total.count(o) }
                     if claimed.isEmpty { exhausted = true; break }
                     total.claimed += claimed.count
                     let (decided, toSend) = try decide(claimed)
