@@ -56,6 +56,15 @@ struct Office {
     }
 
     /// Checks that the user may unmask; records the read in the audit log.
+    /// The resident an ID typed on the command line names: a usage error for a malformed ID, not found if the
+    /// register does not hold them.
+    func registeredResident(_ text: String) throws -> ResidentID {
+        let id: ResidentID
+        do { id = try ResidentID(text) } catch { throw CLIError.usage(error.description) }
+        guard try database.resident(id) != nil else { throw CLIError.notFound("resident \(id.masked) is not in the register") }
+        return id
+    }
+
     func authoriseUnmask(action: String, subject: String, detail: String) throws {
         guard access.mayUnmask else {
             throw CLIError.notAllowed("user '\(access.user)' may not see unmasked IDs and phones; ask the office to set unmask: true in carnation.yaml")

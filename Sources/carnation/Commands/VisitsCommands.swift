@@ -331,9 +331,7 @@ struct VisitsFollowUp: AsyncParsableCommand {
 
     func run() async throws {
         let context = try Office(office)
-        let id: ResidentID
-        do { id = try ResidentID(resident) } catch { throw CLIError.usage(error.description) }
-        guard try context.database.resident(id) != nil else { throw CLIError.notFound("resident \(id.masked) is not in the register") }
+        let id = try context.registeredResident(resident)
         let span = try window.map { w -> (Int, Int) in
             guard let s = TeamsFile.span(w) else { throw CLIError.usage("--window must look like 08:00-12:00") }
             return s
@@ -386,9 +384,7 @@ struct VisitsAvailability: AsyncParsableCommand {
 
     func run() async throws {
         let context = try Office(office)
-        let id: ResidentID
-        do { id = try ResidentID(resident) } catch { throw CLIError.usage(error.description) }
-        guard try context.database.resident(id) != nil else { throw CLIError.notFound("resident \(id.masked) is not in the register") }
+        let id = try context.registeredResident(resident)
         if clear {
             try context.database.setAvailability(nil, for: id.value)
             if office.json { try printJSON(["resident": id.masked, "window": ""]) } else { print("\(id.masked): any time.") }
