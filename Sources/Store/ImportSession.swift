@@ -85,11 +85,6 @@ public final class ImportSession {
         try insert(r, encodedProvenance: provenanceEncoder.encode(r.provenance))
     }
 
-    /// Inserts a resident not yet in the register, every value from this import's source and date.
-    public func insertNew(_ row: ParsedRow) throws {
-        try insert(StoredResident(id: row.id, values: row.values, provenance: [:]), encodedProvenance: uniformProvenance)
-    }
-
     /// Inserts residents not yet in the register, every value from this import's source and date,
     /// binding each value in place (SQLite reads it during the step and keeps no pointer). The insert
     /// names only the columns the batch has values for: a department file fills a few of them.
@@ -114,7 +109,8 @@ public final class ImportSession {
             let rc = sqlite3_step(stmt)
             sqlite3_reset(stmt)
             guard rc == SQLITE_DONE else {
-                throw StoreError.query("inserting a resident: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+                let who = ResidentID(key: key)?.masked ?? "key \(key)"
+                throw StoreError.query("inserting \(who): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
             }
         } }
     }

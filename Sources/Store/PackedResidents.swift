@@ -33,12 +33,6 @@ public struct PackedResidents: Sendable {
         count += 1
     }
 
-    public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        count = 0
-        fieldMask = 0
-    }
-
     /// Calls `body` for each row with its key and its values (field ordinal, UTF-8 bytes), the values
     /// pointing into the buffer (valid only during the call).
     func forEachRow(_ body: (Int64, [(ordinal: Int, text: UnsafeRawBufferPointer)]) throws -> Void) rethrows {

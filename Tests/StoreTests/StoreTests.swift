@@ -39,7 +39,9 @@ import Testing
         let db = try CarnationDatabase()
         let id = ResidentID(area: "532999", birth: CalendarDate(year: 1940, month: 5, day: 6)!, sequence: 11)
         _ = try db.importing(source: "hrss", file: "t.csv", user: "tester", asOf: asOf, now: Date(), dryRun: false) { (s: ImportSession) throws -> ((), ImportRecord) in
-            try s.insertNew(ParsedRow(id: id, values: [.name: "甲", .phone: "13812345678"], line: 2))
+            var packed = PackedResidents()
+            packed.append(ParsedRow(id: id, values: [.name: "甲", .phone: "13812345678"], line: 2))
+            try s.insertNew(packed)
             #expect(try s.existingKeys() == [id.key])
             return ((), record())
         }
