@@ -43,6 +43,7 @@ public struct ResidentID: Hashable, Sendable, Comparable, CustomStringConvertibl
             }
             let value = String(decoding: chars, as: UTF8.self)
             guard ResidentID.birthDate(of: chars) != nil else { throw .impossibleBirthDate(trimmed) }
+            guard chars[0] != 48 else { throw .noProvince(trimmed) }
             self.value = value
             self.key = ResidentID.key(of: chars)
         case 15:
@@ -50,6 +51,7 @@ public struct ResidentID: Hashable, Sendable, Comparable, CustomStringConvertibl
             var upgraded = Array(chars.prefix(6)) + [49, 57] + Array(chars.suffix(9))
             upgraded.append(ResidentID.checkCharacter(upgraded[...]).asciiValue!)
             guard ResidentID.birthDate(of: upgraded) != nil else { throw .impossibleBirthDate(trimmed) }
+            guard upgraded[0] != 48 else { throw .noProvince(trimmed) }
             self.value = String(decoding: upgraded, as: UTF8.self)
             self.key = ResidentID.key(of: upgraded)
         default:
@@ -69,9 +71,10 @@ public struct ResidentID: Hashable, Sendable, Comparable, CustomStringConvertibl
     }
 
     /// The ID of a stored key (its 17 digits; the check character is computed). Nil if the key
-    /// cannot be an ID: not 17 digits, or no possible birth date in it.
+    /// cannot be an ID: more than 17 digits, or no possible birth date in it. (IDs starting with 0 are
+    /// refused now, but a register written before may hold one: its key has fewer digits and is padded.)
     public init?(key: Int64) {
-        guard key >= 10_000_000_000_000_000, key <= 99_999_999_999_999_999 else { return nil }
+        guard key > 0, key <= 99_999_999_999_999_999 else { return nil }
         var digits = [UInt8](repeating: 48, count: 17)
         var n = key
         for i in stride(from: 16, through: 0, by: -1) { digits[i] = UInt8(48 + n % 10); n /= 10 }
@@ -89,10 +92,10 @@ public struct ResidentID: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     static let checkBytes: [UInt8] = checkCharacters.map { $0.asciiValue! }
 
-    /// The key of `raw` if it is a valid ID exactly as stored (17 digits, the right check character,
-    /// `X` upper case, a possible birth date, nothing around it); nil for anything else.
+    /// The key of `raw` if it is a valid ID exactly as stored (17 digits, not starting with 0, the right check
+    /// character, `X` upper case, a possible birth date, nothing around it); nil for anything else.
     static func keyIfNormalised(_ raw: String) -> Int64? {
-        guard raw.utf8.count == 18 else { return nil }
+        guard raw.utf8.count == 18, raw.utf8.first != 48 else { return nil }
         return raw.utf8.withContiguousStorageIfAvailable { b -> Int64? in
             var n: Int64 = 0, sum = 0
             for i in 0..<17 {
@@ -151,6 +154,8 @@ public enum ResidentIDError: Error, Equatable, Sendable, CustomStringConvertible
     case checksum(String, expected: Character)
     case impossibleBirthDate(String)
     case spreadsheetNumber(String)
+    /// The first digit is 0: no province code (the first two digits, 11–82) starts with 0.
+    case noProvince(String)
 
     public var description: String {
         // Error text reaches terminals and logs: never print the whole number.
@@ -166,6 +171,8 @@ public enum ResidentIDError: Error, Equatable, Sendable, CustomStringConvertible
             return "ID '\(mask(v))' fails the check character: the last character should be \(expected) for these 17 digits; check for a typing error"
         case let .impossibleBirthDate(v):
             return "ID '\(mask(v))' holds an impossible birth date (characters 7–14)"
+        case let .noProvince(v):
+            return "ID '\(mask(v))' starts with 0, but the first two digits are the province (11–82); check for a typing error or a shifted column"
         case let .spreadsheetNumber(v):
             return "ID '\(v)' was turned into a number by a spreadsheet, which lost its last digits; it cannot be recovered: export the column as text from the source system"
         }

@@ -88,8 +88,13 @@ import Testing
             }
         }
         #expect(ResidentID.keyIfNormalised("530102195002301234") == nil)  // 30 February
+        // A leading 0 is no province; the key (an integer) could not hold it either.
+        let zero = "030102195001011234"
+        let check = ResidentID.checkCharacter(forDigits: String(zero.prefix(17)))
+        #expect(throws: ResidentIDError.noProvince(String(zero.prefix(17)) + String(check))) { try ResidentID(String(zero.prefix(17)) + String(check)) }
         #expect(ResidentID(key: 53_010_219_500_230_123) == nil)
         #expect(ResidentID(key: 1_234) == nil)
+        #expect(ResidentID(key: 100_000_000_000_000_000) == nil)
     }
 }
 
